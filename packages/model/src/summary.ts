@@ -1,0 +1,59 @@
+/**
+ * The end-of-test summary: what `dlt run --out json=PATH` writes and what the server returns for
+ * a run. Times are in milliseconds.
+ */
+
+export const percentileKeys = ['p50', 'p90', 'p95', 'p99', 'p99.9'] as const;
+
+export interface TimeStats {
+  readonly min: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly 'p99.9': number;
+  readonly max: number;
+  /** Standard deviation. */
+  readonly stdev: number;
+}
+
+export interface LabelSummary {
+  readonly requests: number;
+  readonly failures: number;
+  /** Requests per second over the test's duration. */
+  readonly rps: number;
+  readonly bytesReceived: number;
+  readonly bytesSent: number;
+  /** Bytes received per second. */
+  readonly bandwidth: number;
+  /** From the intended send time to the last byte. */
+  readonly responseTime: TimeStats;
+  /** From the intended send time to the first byte. */
+  readonly latency: TimeStats;
+  /** DNS + TCP connect + TLS handshake, for requests that opened a connection. */
+  readonly connectTime: TimeStats;
+  readonly statusCodes: Readonly<Record<string, number>>;
+  readonly errors: Readonly<Record<string, number>>;
+}
+
+export interface ThresholdOutcome {
+  readonly ok: boolean;
+  /** The observed value the expression was checked against. */
+  readonly actual?: number;
+}
+
+export interface RunSummary {
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationMs: number;
+  readonly totals: LabelSummary;
+  readonly labels: Readonly<Record<string, LabelSummary>>;
+  readonly statusCodes: Readonly<Record<string, number>>;
+  readonly errors: Readonly<Record<string, number>>;
+  readonly iterations: number;
+  readonly droppedIterations: number;
+  readonly vusMax: number;
+  /** Keyed by `metric: expression`, e.g. `http_req_duration: p(95)<300`. */
+  readonly thresholds: Readonly<Record<string, ThresholdOutcome>>;
+}
