@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/** The `dlt` command: dispatches to a subcommand and turns errors into exit codes. */
+import { DltError, ErrorCode } from '@dlt/model';
+import { exitCodes } from './exit-codes.ts';
+
+const usage = `Usage: dlt <command> [options]
+
+Commands:
+  run [FILE]     run a load test on this machine (a .yaml/.json file, or --url for a quick test)
+  help [COMMAND] show help for a command
+
+Run 'dlt <command> --help' for a command's options.
+`;
+
+type Command = (argv: readonly string[]) => Promise<number>;
+const commands: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./commands/run.ts')).runCommand,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stdout.write(usage);
+    return name === undefined ? exitCodes.badInput : exitCodes.ok;
+  }
+  if (name === 'help') return main(rest.length > 0 ? [rest[0], '--help'] : ['--help']);
+  if (name === '--version' || name === '-v') {
+    process.stdout.write('dlt 0.0.0\n');
+    return exitCodes.ok;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`dlt: unknown command "${name}"\n\n${usage}`);
+    return exitCodes.badInput;
+  }
+  return (await load())(rest);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  if (DltError.is(e)) {
+    process.stderr.write(`dlt: ${e.message}\n`);
+    process.exitCode = e.code === ErrorCode.BadInput ? exitCodes.badInput : exitCodes.error;
+  } else {
+    process.stderr.write(`dlt: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exitCode = exitCodes.error;
+  }
+}
