@@ -114,7 +114,9 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   const v = parsed.values;
   const problems: Problem[] = [];
   if (parsed.positionals.length > 1) {
-    problems.push({ message: `expected one test file, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}` });
+    problems.push({
+      message: `expected one test file, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`,
+    });
   }
   const file = parsed.positionals[0];
   const args: RunArgs = {

@@ -3,7 +3,21 @@ import type { LabelSummary, RunSummary } from '@dlt/model';
 import { formatBytes, formatClock, formatCount, formatMs, formatRate, type Painter } from './format.ts';
 import { renderTable } from './table.ts';
 
-const header = ['label', 'requests', 'fail', 'req/s', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'recv/s'];
+const header = [
+  'label',
+  'requests',
+  'fail',
+  'req/s',
+  'min',
+  'mean',
+  'p50',
+  'p90',
+  'p95',
+  'p99',
+  'p99.9',
+  'max',
+  'recv/s',
+];
 
 function row(name: string, s: LabelSummary, paint: Painter): string[] {
   const rt = s.responseTime;
