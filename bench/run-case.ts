@@ -1,0 +1,88 @@
+/**
+ * Runs one case once: the generator under measure(), the nginx worker's CPU read before and
+ * after, and (idle suite) the open connections counted while it runs. Failures become records.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { establishedTo, measure } from './measure.ts';
+import type { NginxTarget } from './nginx.ts';
+import type { Peer } from './peers.ts';
+import type { BenchCase } from './suites.ts';
+import type { RunRecord } from './summary.ts';
+
+/** What every run shares. */
+export interface RunContext {
+  readonly target: NginxTarget;
+  readonly scratchDir: string;
+}
+
+/** Generous room over the load's duration for start-up, the connection storm and shut-down. */
+const graceS = 30;
+
+let nextOut = 0;
+
+/**
+ * The line worth showing from a failed tool's stderr (or stdout): an `…Error: message` line if
+ * there is one (Node's crash output opens with a source location, not the error), else a line
+ * that mentions an error, else the first non-blank one.
+ */
+export function firstLine(...texts: readonly string[]): string {
+  for (const t of texts) {
+    const lines = t.split('\n').filter((l) => l.trim() !== '');
+    const line = lines.find((l) => /^\s*\w*Error\b/.test(l)) ?? lines.find((l) => /\berror\b/i.test(l)) ?? lines[0];
+    if (line !== undefined) return line.trim().slice(0, 200);
+  }
+  return 'no output';
+}
+
+/** Samples established connections to the target until stopped; resolves to the peak. */
+function connectionCounter(port: number): { stop(): Promise<number> } {
+  let peak = 0;
+  let busy: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    busy = establishedTo(port).then(
+      (n) => {
+        peak = Math.max(peak, n);
+      },
+      () => undefined,
+    );
+  }, 500);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await busy;
+      return peak;
+    },
+  };
+}
+
+/** Runs `c` once with `peer`; never throws for the tool's own failure. */
+export async function runCase(c: BenchCase, peer: Peer, rep: number, ctx: RunContext): Promise<RunRecord> {
+  const fail = (error: string): RunRecord => ({ ok: false, caseId: c.id, rep, error: `${c.tool} ${error}` });
+  const outFile = join(ctx.scratchDir, `${c.tool}-${process.pid}-${nextOut++}.json`);
+  const command = peer.command(c.load, ctx.target.url, outFile);
+  if (command === undefined) return fail(`cannot apply a ${c.load.kind} load`);
+  const cpuBefore = await ctx.target.workerCpuSeconds();
+  const counter = c.countConnections ? connectionCounter(ctx.target.port) : undefined;
+  const m = await measure({
+    ...command,
+    cpus: c.cpus,
+    timeoutS: c.load.durationS + graceS,
+    cwd: ctx.scratchDir,
+    scratchDir: ctx.scratchDir,
+  });
+  const peakConnections = await counter?.stop();
+  const targetCpuS = (await ctx.target.workerCpuSeconds()) - cpuBefore;
+  const outText = await readFile(outFile, 'utf8').catch(() => undefined);
+  await rm(outFile, { force: true });
+  if (m.exitCode === 124 || m.exitCode === 137) return fail(`run timed out after ${c.load.durationS + graceS} s`);
+  if (m.exitCode !== 0) return fail(`run failed: ${firstLine(m.stderr, m.stdout)}`);
+  if (m.cost === undefined) return fail('run has no /usr/bin/time report');
+  try {
+    const result = peer.parse(m.stdout, outText);
+    if (result.requests === 0) return fail(`run completed no request (${result.errors} errors)`);
+    return { ok: true, caseId: c.id, rep, result, cost: m.cost, targetCpuS, peakConnections };
+  } catch (e) {
+    return fail(`output unreadable: ${(e as Error).message}`);
+  }
+}
