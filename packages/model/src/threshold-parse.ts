@@ -1,0 +1,205 @@
+/**
+ * Reads k6-style thresholds (`"http_req_duration{label:login}": ["p(95)<300"]`) into
+ * `ThresholdSpec`s, refusing unknown metrics, tags, aggregations and operators with a message
+ * that says what would be accepted.
+ */
+import { closest } from './closest.ts';
+import { durationHint, tryParseDuration } from './duration.ts';
+import { badInput } from './errors.ts';
+import type { ThresholdAggregation, ThresholdOperator, ThresholdSpec } from './threshold.ts';
+import { thresholdOperators } from './threshold.ts';
+
+/** k6's metric types: what a metric's value is and so which aggregations make sense. */
+export type MetricType = 'trend' | 'rate' | 'counter' | 'gauge';
+
+/** The built-in metrics a threshold may name, with their type. */
+export const builtinMetrics = {
+  http_req_duration: 'trend',
+  http_req_waiting: 'trend',
+  http_req_connecting: 'trend',
+  http_req_tls_handshaking: 'trend',
+  http_req_sending: 'trend',
+  http_req_receiving: 'trend',
+  http_req_blocked: 'trend',
+  http_req_failed: 'rate',
+  http_reqs: 'counter',
+  iterations: 'counter',
+  iteration_duration: 'trend',
+  dropped_iterations: 'counter',
+  data_received: 'counter',
+  data_sent: 'counter',
+  vus: 'gauge',
+  vus_max: 'gauge',
+  checks: 'rate',
+} as const satisfies Record<string, MetricType>;
+export type BuiltinMetric = keyof typeof builtinMetrics;
+
+/** Aggregations each metric type offers (`p(N)` stands for any percentile). */
+export const aggregationsByType = {
+  trend: ['avg', 'min', 'max', 'med', 'p(N)'],
+  rate: ['rate'],
+  counter: ['count', 'rate'],
+  gauge: ['value', 'min', 'max'],
+} as const satisfies Record<MetricType, readonly string[]>;
+
+/** Tags a sub-metric may filter on; `name` is accepted as an alias of `label`. */
+const requestTags = ['label', 'scenario', 'status', 'method'] as const;
+const tagAliases: Readonly<Record<string, string>> = { name: 'label' };
+
+function tagsOf(metric: BuiltinMetric): readonly string[] {
+  if (metric.startsWith('http_')) return requestTags;
+  if (metric === 'vus' || metric === 'vus_max') return [];
+  return ['scenario'];
+}
+
+/** A parse outcome: the value, or a message (and hint) for the user. */
+export type Parsed<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly message: string; readonly hint?: string };
+
+const fail = (message: string, hint?: string) => ({ ok: false, message, hint }) as const;
+
+/** The metric and tag filter of a threshold key: `http_req_duration{label:login,status:200}`. */
+export interface ThresholdKey {
+  readonly metric: BuiltinMetric;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Reads a threshold key, normalising tag aliases (`name` → `label`). */
+export function parseThresholdKey(key: string): Parsed<ThresholdKey> {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\{(.*)\})?\s*$/s.exec(key);
+  if (m === null)
+    return fail(`"${key}" is not a metric name with an optional tag filter`, 'e.g. http_req_duration{label:login}');
+  const metric = m[1];
+  if (!Object.hasOwn(builtinMetrics, metric)) {
+    const names = Object.keys(builtinMetrics);
+    const near = closest(metric, names);
+    return fail(`"${metric}" is not a metric`, near ? `did you mean ${near}?` : `metrics: ${names.join(', ')}`);
+  }
+  const tags = m[2] === undefined ? parsed({}) : parseTags(metric as BuiltinMetric, m[2]);
+  return tags.ok ? parsed({ metric: metric as BuiltinMetric, tags: tags.value }) : tags;
+}
+
+function parsed<T>(value: T): Parsed<T> {
+  return { ok: true, value };
+}
+
+function parseTags(metric: BuiltinMetric, text: string): Parsed<Record<string, string>> {
+  const allowed = tagsOf(metric);
+  if (allowed.length === 0) return fail(`${metric} has no tags to filter on`);
+  const tags: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const colon = part.indexOf(':');
+    const name = (colon < 0 ? part : part.slice(0, colon)).trim();
+    const value = colon < 0 ? '' : unquote(part.slice(colon + 1).trim());
+    if (colon < 0 || name === '' || value === '') return fail(`"{${text}}" is not a tag filter`, 'e.g. {label:login}');
+    const tag = tagAliases[name] ?? name;
+    if (!allowed.includes(tag)) return fail(`${metric} has no tag "${name}"`, `tags: ${allowed.join(', ')}`);
+    if (tag in tags) return fail(`tag "${tag}" is given twice`);
+    tags[tag] = value;
+  }
+  return parsed(tags);
+}
+
+function unquote(s: string): string {
+  return /^(["']).*\1$/s.test(s) ? s.slice(1, -1) : s;
+}
+
+/** The left side, operator and right side of `p(95) < 300`. */
+export interface ThresholdExpression {
+  readonly aggregation: ThresholdAggregation;
+  readonly operator: ThresholdOperator;
+  readonly value: number;
+}
+
+/** Reads `<aggregation> <operator> <number>` and checks the aggregation suits the metric. */
+export function parseThresholdExpression(metric: BuiltinMetric, expression: string): Parsed<ThresholdExpression> {
+  const q = JSON.stringify(expression);
+  const op = /[<>=!]+/.exec(expression);
+  const ops = thresholdOperators.join(', ');
+  if (op === null) return fail(`${q} has no comparison operator`, `one of ${ops}, e.g. p(95)<300`);
+  if (!(thresholdOperators as readonly string[]).includes(op[0])) {
+    return fail(`${q}: "${op[0]}" is not an operator`, `one of ${ops}`);
+  }
+  const aggregation = parseAggregation(metric, expression.slice(0, op.index).trim());
+  if (!aggregation.ok) return { ...aggregation, message: `${q}: ${aggregation.message}` };
+  const right = expression.slice(op.index + op[0].length).trim();
+  if (!/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(right)) {
+    const timed = builtinMetrics[metric] === 'trend' && tryParseDuration(right).ok;
+    return fail(`${q}: "${right}" is not a number`, timed ? 'times are in milliseconds, e.g. p(95)<300' : undefined);
+  }
+  return parsed({ aggregation: aggregation.value, operator: op[0] as ThresholdOperator, value: Number(right) });
+}
+
+function parseAggregation(metric: BuiltinMetric, text: string): Parsed<ThresholdAggregation> {
+  const type = builtinMetrics[metric];
+  const offered: readonly string[] = aggregationsByType[type];
+  const wrongType = () => fail(`${text} does not apply to ${metric} (a ${type}: ${offered.join(', ')})`);
+  const p = /^p\(\s*([^)]*?)\s*\)$/.exec(text);
+  if (p !== null) {
+    const n = Number(p[1]);
+    if (p[1] === '' || !Number.isFinite(n) || n < 0 || n > 100) return fail(`${text}: a percentile is 0 to 100`);
+    return offered.includes('p(N)') ? parsed({ kind: 'percentile', p: n }) : wrongType();
+  }
+  const kinds = ['avg', 'min', 'max', 'med', 'count', 'rate', 'value'] as const;
+  const kind = kinds.find((k) => k === text);
+  if (kind === undefined) {
+    return fail(`"${text}" is not an aggregation`, `${metric} is a ${type}: ${offered.join(', ')}`);
+  }
+  return offered.includes(kind) ? parsed({ kind }) : wrongType();
+}
+
+/** k6's long form of one threshold. */
+export interface ThresholdObject {
+  readonly threshold: string;
+  readonly abortOnFail?: boolean;
+  readonly delayAbortEval?: string | number;
+}
+
+const objectKeys = ['threshold', 'abortOnFail', 'delayAbortEval'];
+
+/** Reads the options of the long form; the expression itself is checked by the caller. */
+function readObject(entry: unknown): Parsed<{ expression: string; abortOnFail: boolean; delayAbortEvalMs: number }> {
+  if (typeof entry === 'string') return parsed({ expression: entry, abortOnFail: false, delayAbortEvalMs: 0 });
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return fail('expected an expression such as "p(95)<300" or { threshold, abortOnFail, delayAbortEval }');
+  }
+  const o = entry as Record<string, unknown>;
+  const unknown = Object.keys(o).filter((k) => !objectKeys.includes(k));
+  if (unknown.length > 0) return fail(`unknown field "${unknown[0]}"`, `fields: ${objectKeys.join(', ')}`);
+  if (typeof o.threshold !== 'string') return fail('threshold: expected an expression such as "p(95)<300"');
+  if (o.abortOnFail !== undefined && typeof o.abortOnFail !== 'boolean')
+    return fail('abortOnFail: expected true or false');
+  const delay = o.delayAbortEval === undefined ? ({ ok: true, ms: 0 } as const) : tryParseDuration(o.delayAbortEval);
+  if (!delay.ok) return fail(`delayAbortEval: ${delay.message}`, durationHint);
+  return parsed({ expression: o.threshold, abortOnFail: o.abortOnFail === true, delayAbortEvalMs: delay.ms });
+}
+
+/**
+ * Reads one threshold without throwing: a key and one entry of its list (an expression or the
+ * long form; anything else is refused with a message).
+ */
+export function tryParseThreshold(key: string, entry: unknown): Parsed<ThresholdSpec> {
+  const k = parseThresholdKey(key);
+  if (!k.ok) return k;
+  const o = readObject(entry);
+  if (!o.ok) return o;
+  const e = parseThresholdExpression(k.value.metric, o.value.expression);
+  if (!e.ok) return e;
+  return parsed({
+    key,
+    metric: k.value.metric,
+    tags: k.value.tags,
+    expression: o.value.expression,
+    ...e.value,
+    abortOnFail: o.value.abortOnFail,
+    delayAbortEvalMs: o.value.delayAbortEvalMs,
+  });
+}
+
+/** Reads one threshold; throws a bad-input `DltError` naming the key when it is wrong. */
+export function parseThreshold(key: string, entry: string | ThresholdObject): ThresholdSpec {
+  const r = tryParseThreshold(key, entry);
+  if (!r.ok) throw badInput([{ field: `thresholds[${JSON.stringify(key)}]`, message: r.message, hint: r.hint }]);
+  return r.value;
+}

@@ -1,0 +1,76 @@
+/**
+ * The front door of the script front-ends: `loadTestFile` picks one by the file's extension,
+ * `compileDefinition` compiles an already parsed simple definition (the CLI's quick mode, an
+ * API body). Every problem found is reported at once, located in the file where possible.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { CompiledTest, Problem } from '@dlt/model';
+import { badInput } from '@dlt/model';
+import type { Limits } from './simple/limits.ts';
+import type { LoadOverrides } from './simple/overrides.ts';
+import { compileSimple } from './simple/simple.ts';
+import type { Locator } from './simple/source.ts';
+import { locatedProblem, parseSource } from './simple/source.ts';
+
+/** How to load a test: variables for `${NAME}`, command-line load overrides, and caps. */
+export interface LoadOptions {
+  /**
+   * Values for `${NAME}` in the file. Nothing is read from the process environment unless
+   * the caller passes it (the CLI passes `-e` values over `process.env`; the server does not).
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly overrides?: LoadOverrides;
+  /** Caps checked after overrides; missing ones take `defaultLimits`. */
+  readonly limits?: Partial<Limits>;
+}
+
+/** Formats with a front-end still to come, by extension. */
+const notYet: Readonly<Record<string, string>> = {
+  '.jmx': 'JMeter .jmx files',
+  '.js': 'k6 JavaScript files',
+  '.mjs': 'k6 JavaScript files',
+  '.ts': 'k6 TypeScript files',
+  '.py': 'Locust files',
+  '.zip': 'zip bundles',
+};
+
+/** Reads, validates and compiles a test file. Throws a bad-input `DltError` listing every problem. */
+export async function loadTestFile(path: string, options: LoadOptions = {}): Promise<CompiledTest> {
+  const ext = extname(path).toLowerCase();
+  if (ext in notYet) {
+    throw badInput([
+      { file: path, message: `${notYet[ext]} are not supported yet`, hint: 'use a .yaml or .json test' },
+    ]);
+  }
+  if (ext !== '.yaml' && ext !== '.yml' && ext !== '.json') {
+    throw badInput([
+      { file: path, message: `unknown kind of test file "${ext || path}"`, hint: 'use .yaml, .yml or .json' },
+    ]);
+  }
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw badInput([{ file: path, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? e}` }]);
+  }
+  const parsed = parseSource(text, path, ext === '.json');
+  if (!parsed.ok) throw badInput(parsed.problems, problemsSummary(path, parsed.problems));
+  return compile(parsed.value, { ...options, source: path }, parsed.locate);
+}
+
+/** Compiles a simple definition given as a value; problems carry field paths (no lines). */
+export function compileDefinition(raw: unknown, options: LoadOptions & { readonly source: string }): CompiledTest {
+  return compile(raw, options, undefined);
+}
+
+function compile(raw: unknown, options: LoadOptions & { readonly source: string }, locate?: Locator): CompiledTest {
+  const r = compileSimple(raw, options);
+  if (r.ok) return r.test;
+  const problems = r.problems.map((p) => ('path' in p ? locatedProblem(p, options.source, locate) : p));
+  throw badInput(problems, problemsSummary(options.source, problems));
+}
+
+function problemsSummary(source: string, problems: readonly Problem[]): string {
+  return problems.length === 1 ? `${source}: 1 problem` : `${source}: ${problems.length} problems`;
+}
