@@ -66,6 +66,9 @@ function parseOptions(argv: readonly string[]): Options | undefined {
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
+/** Set on Ctrl-C, so no new run starts while the harness cleans up. */
+let interrupted = false;
+
 /** Runs a suite's cases interleaved, `reps` times; a tool that is not there gets a failure record. */
 async function runSuite(
   suite: Suite,
@@ -79,6 +82,7 @@ async function runSuite(
   log(suite.title);
   for (let rep = 1; rep <= reps; rep++) {
     for (const c of suite.cases) {
+      if (interrupted) return records;
       const why = unavailable[c.tool];
       const r: RunRecord =
         why === undefined ? await runCase(c, tools[c.tool], rep, ctx) : { ok: false, caseId: c.id, rep, error: why };
@@ -117,6 +121,7 @@ async function main(): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       log(`${signal}: stopping`);
+      interrupted = true;
       void cleanUp().finally(() => process.exit(130));
     });
   }

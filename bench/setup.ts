@@ -66,13 +66,11 @@ export async function ensureTools(log: (line: string) => void): Promise<Readonly
   if (missing.length > 0) {
     const pkgs = missing.map((t) => binaries[t].pkg);
     log(`installing ${pkgs.join(', ')} with apt-get (once)`);
+    // An install can still work from older package lists when the update fails (no network).
     const update = await run('apt-get', ['update', '-qq'], 300);
-    const install =
-      update.code === 0
-        ? await run('apt-get', ['install', '-y', '-qq', ...pkgs], 600)
-        : { code: update.code, tail: '' };
+    const install = await run('apt-get', ['install', '-y', '-qq', ...pkgs], 600);
     if (install.code !== 0) {
-      why = `apt-get ${update.code === 0 ? 'install' : 'update'} failed: ${update.code === 0 ? install.tail : update.tail}`;
+      why = `apt-get install failed: ${install.tail}${update.code === 0 ? '' : `; apt-get update failed: ${update.tail}`}`;
       log(why);
     }
     paths = await lookup();
