@@ -1,0 +1,104 @@
+/**
+ * The common run of the open-model executors: one scheduler loop per executor starts every
+ * iteration at its intended time on a free VU, with no timer per arrival.
+ */
+import { sleep } from '../vu/sleep.ts';
+import type { Vu } from '../vu/vu.ts';
+import type { ExecutorEnv } from './executor-env.ts';
+
+/**
+ * Starts an iteration at each offset (ms since now) of `offsets`: it wakes, starts every
+ * arrival that is due (late ones too, with their intended time, so the lateness is measured),
+ * and sleeps until the next one; timers have ms granularity, so at high rates each wake starts
+ * a few. With no free VU and the pool at its maximum, an arrival is dropped. After the last
+ * arrival it waits for running iterations, interrupting them `gracefulStopMs` after
+ * `regularMs` or when the signal aborts.
+ */
+export async function runArrivals(
+  env: ExecutorEnv,
+  scenario: string,
+  offsets: Iterator<number, void>,
+  regularMs: number,
+  gracefulStopMs: number,
+): Promise<void> {
+  const t0 = performance.now();
+  const hardMs = regularMs + gracefulStopMs;
+  const running = new Running(env);
+  const interrupt = () => env.pool.interruptAll();
+  const hard = setTimeout(interrupt, hardMs);
+  env.signal.addEventListener('abort', interrupt, { once: true });
+  try {
+    let next = offsets.next();
+    while (!next.done && !env.signal.aborted) {
+      const now = performance.now() - t0;
+      if (now >= hardMs) break;
+      let dropped = 0;
+      for (; !next.done && next.value <= now; next = offsets.next()) {
+        if (!running.start(t0 + next.value)) dropped++;
+      }
+      if (dropped > 0) env.sink.recordDropped(scenario, dropped);
+      if (!next.done) await sleep(next.value - (performance.now() - t0), env.signal);
+    }
+    const rest = env.signal.aborted ? 0 : countRest(offsets, next);
+    if (rest > 0) env.sink.recordDropped(scenario, rest);
+    await running.idle();
+  } finally {
+    clearTimeout(hard);
+    env.signal.removeEventListener('abort', interrupt);
+    running.close();
+  }
+}
+
+/** Arrivals never started because the executor's time ran out (a stalled process). */
+function countRest(offsets: Iterator<number, void>, next: IteratorResult<number, void>): number {
+  if (next.done) return 0;
+  let n = 1;
+  while (!offsets.next().done) n++;
+  return n;
+}
+
+/** The iterations in flight, and the pool's VUs counted in the run's gauge. */
+class Running {
+  readonly #env: ExecutorEnv;
+  #inFlight = 0;
+  #counted: number;
+  #onIdle: (() => void) | null = null;
+
+  constructor(env: ExecutorEnv) {
+    this.#env = env;
+    this.#counted = env.pool.size;
+    env.gauge.add(this.#counted);
+  }
+
+  /** Starts one iteration intended at `intendedAt`; false when no VU is free. */
+  start(intendedAt: number): boolean {
+    const vu = this.#env.pool.acquire();
+    if (vu === undefined) return false;
+    if (this.#env.pool.size > this.#counted) {
+      this.#env.gauge.add(this.#env.pool.size - this.#counted);
+      this.#counted = this.#env.pool.size;
+    }
+    this.#inFlight++;
+    vu.runIteration(intendedAt).then((outcome) => this.#end(vu, outcome !== 'broken'));
+    return true;
+  }
+
+  /** Resolves when no iteration runs. */
+  idle(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#onIdle = resolve;
+    });
+  }
+
+  close(): void {
+    this.#env.gauge.add(-this.#counted);
+    this.#counted = 0;
+  }
+
+  #end(vu: Vu, reusable: boolean): void {
+    // A VU whose init failed is left out of the pool rather than failing every arrival.
+    if (reusable) this.#env.pool.release(vu);
+    if (--this.#inFlight === 0) this.#onIdle?.();
+  }
+}
