@@ -1,0 +1,93 @@
+/**
+ * The engine's HTTP/1.1 client on `node:net` and `node:tls`: one client per VU, keep-alive
+ * connections per origin, full timings per request, and failures returned as data.
+ */
+import { ErrorKind, type HttpRequest, type HttpResponse, type PreparedRequest, zeroTimings } from '@dlt/model';
+import { Connection } from './connection.ts';
+import { createDnsCache } from './dns-cache.ts';
+import { errorMessageOf } from './errors.ts';
+import { type Prepared, prepare } from './prepare.ts';
+import { followRedirects } from './redirect.ts';
+import { ClientResponse } from './response.ts';
+import type { DnsCache, HttpClient, HttpClientOptions } from './types.ts';
+
+/** Whole-request timeout when neither the request nor the options set one (as k6). */
+export const defaultTimeoutMs = 60_000;
+
+/** Creates a client; without `options.dns` it keeps a DNS cache of its own. */
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  return new LeanHttpClient(options.dns ?? createDnsCache(), options.defaultTimeoutMs ?? defaultTimeoutMs);
+}
+
+/**
+ * Usually holds one connection per origin. A request that finds every connection to its
+ * origin busy (a VU sending in parallel) opens another, which then stays for reuse.
+ */
+class LeanHttpClient implements HttpClient {
+  #dns: DnsCache;
+  #timeoutMs: number;
+  /** Idle connections per pool key. */
+  #idle = new Map<string, Connection[]>();
+  #all = new Set<Connection>();
+  #toIdle = (c: Connection): void => {
+    this.#idle.get(c.poolKey)?.push(c);
+  };
+  #exchange = (req: Prepared): Promise<ClientResponse> => {
+    const pool = this.#idle.get(req.poolKey) ?? this.#newPool(req.poolKey);
+    const connection = pool.pop() ?? this.#newConnection(req.poolKey);
+    return connection.request(req, req.timeoutMs ?? this.#timeoutMs, this.#signal);
+  };
+  /** The signal of the send in progress, read synchronously by `#exchange`. */
+  #signal: AbortSignal | undefined = undefined;
+
+  constructor(dns: DnsCache, timeoutMs: number) {
+    this.#dns = dns;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  prepare(request: HttpRequest): PreparedRequest {
+    return prepare(request);
+  }
+
+  send(request: PreparedRequest | HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+    let req: Prepared;
+    try {
+      req = prepare(request);
+    } catch (err) {
+      const url = 'request' in request ? request.request.url : request.url;
+      return Promise.resolve(failed(ErrorKind.Other, errorMessageOf(err), url));
+    }
+    if (signal?.aborted) return Promise.resolve(failed(ErrorKind.Aborted, 'request aborted', req.url));
+    if (req.maxRedirects === 0) {
+      this.#signal = signal;
+      return this.#exchange(req);
+    }
+    return followRedirects((hop) => {
+      if (signal?.aborted) return Promise.resolve(failed(ErrorKind.Aborted, 'request aborted', hop.url));
+      this.#signal = signal;
+      return this.#exchange(hop);
+    }, req);
+  }
+
+  close(): void {
+    for (const connection of this.#all) connection.close();
+    this.#all.clear();
+    this.#idle.clear();
+  }
+
+  #newPool(key: string): Connection[] {
+    const pool: Connection[] = [];
+    this.#idle.set(key, pool);
+    return pool;
+  }
+
+  #newConnection(key: string): Connection {
+    const connection = new Connection(key, this.#dns, this.#toIdle);
+    this.#all.add(connection);
+    return connection;
+  }
+}
+
+function failed(kind: ErrorKind, message: string, url: string): ClientResponse {
+  return new ClientResponse(0, '', null, kind, message, zeroTimings, 0, 0, url);
+}

@@ -1,0 +1,94 @@
+/**
+ * The response handed back by the client. Headers are parsed from the raw header block only
+ * when first read, so a load test that never looks at them never pays for them.
+ */
+import type { ErrorKind, HttpResponse, Timings } from '@dlt/model';
+
+const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A finished request: a response, or status 0 with an error kind. */
+export class ClientResponse implements HttpResponse {
+  readonly status: number;
+  readonly body: string | Uint8Array | null;
+  readonly error: ErrorKind | null;
+  readonly errorMessage?: string;
+  readonly timings: Timings;
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  readonly url: string;
+  #headText: string;
+  #headers: Record<string, string> | null = null;
+
+  constructor(
+    status: number,
+    headText: string,
+    body: string | Uint8Array | null,
+    error: ErrorKind | null,
+    errorMessage: string | undefined,
+    timings: Timings,
+    bytesSent: number,
+    bytesReceived: number,
+    url: string,
+  ) {
+    this.status = status;
+    this.#headText = headText;
+    this.body = body;
+    this.error = error;
+    if (errorMessage !== undefined) this.errorMessage = errorMessage;
+    this.timings = timings;
+    this.bytesSent = bytesSent;
+    this.bytesReceived = bytesReceived;
+    this.url = url;
+  }
+
+  /** Header names lowercased; repeated headers joined with ", " (set-cookie with "\n"). */
+  get headers(): Readonly<Record<string, string>> {
+    if (this.#headers === null) this.#headers = this.#headText === '' ? { ...noHeaders } : parseHeaders(this.#headText);
+    return this.#headers;
+  }
+
+  /** The same response with other timings and byte counts (a redirect chain's totals). */
+  withTotals(timings: Timings, bytesSent: number, bytesReceived: number): ClientResponse {
+    const { status, body, error, errorMessage, url } = this;
+    return new ClientResponse(
+      status,
+      this.#headText,
+      body,
+      error,
+      errorMessage,
+      timings,
+      bytesSent,
+      bytesReceived,
+      url,
+    );
+  }
+
+  /** A plain copy, since `headers` is a getter that spreading and JSON would otherwise miss. */
+  toJSON(): HttpResponse {
+    const { status, headers, body, error, errorMessage, timings, bytesSent, bytesReceived, url } = this;
+    const plain = { status, headers, body, error, timings, bytesSent, bytesReceived, url };
+    return errorMessage === undefined ? plain : { ...plain, errorMessage };
+  }
+}
+
+/** Parses CRLF-separated header lines (already validated by the response parser). */
+export function parseHeaders(text: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  let pos = 0;
+  while (pos < text.length) {
+    let end = text.indexOf('\r\n', pos);
+    if (end === -1) end = text.length;
+    const colon = text.indexOf(':', pos);
+    if (colon > pos && colon < end) {
+      const name = text.slice(pos, colon).toLowerCase();
+      const value = text.slice(colon + 1, end).trim();
+      const prior = Object.hasOwn(headers, name) ? headers[name] : undefined;
+      if (name === '__proto__') {
+        // never a real header; assigning it would change the object's prototype
+      } else if (prior === undefined) headers[name] = value;
+      else headers[name] = `${prior}${name === 'set-cookie' ? '\n' : ', '}${value}`;
+    }
+    pos = end + 2;
+  }
+  return headers;
+}
