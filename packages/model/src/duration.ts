@@ -2,7 +2,7 @@
  * Durations as users write them (k6 and Taurus forms: `500ms`, `10s`, `1m30s`, `1.5h`, `2d`,
  * bare numbers as seconds) turned into milliseconds, and back.
  */
-import { badInput } from './errors.ts';
+import { DltError, ErrorCode, formatProblem } from './errors.ts';
 
 /** Milliseconds per unit, longest unit names first so `ms` is tried before `m`. */
 const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -52,12 +52,15 @@ function parseSegments(text: string, original: string): DurationResult {
 }
 
 /**
- * Reads a duration in milliseconds. Throws a bad-input `DltError` whose problem names the value
+ * Reads a duration in milliseconds. Throws a bad-input `DltError` whose message names the value
  * and the accepted forms: `"10x" is not a duration (e.g. 30s, 1m30s)`.
  */
 export function parseDuration(v: string | number): number {
   const r = tryParseDuration(v);
-  if (!r.ok) throw badInput([{ message: r.message, hint: durationHint }]);
+  if (!r.ok) {
+    const problem = { message: r.message, hint: durationHint };
+    throw new DltError(ErrorCode.BadInput, formatProblem(problem), { problems: [problem] });
+  }
   return r.ms;
 }
 

@@ -5,7 +5,7 @@
  */
 import { closest } from './closest.ts';
 import { durationHint, tryParseDuration } from './duration.ts';
-import { badInput } from './errors.ts';
+import { DltError, ErrorCode, formatProblem } from './errors.ts';
 import type { ThresholdAggregation, ThresholdOperator, ThresholdSpec } from './threshold.ts';
 import { thresholdOperators } from './threshold.ts';
 
@@ -138,7 +138,8 @@ function parseAggregation(metric: BuiltinMetric, text: string): Parsed<Threshold
   const p = /^p\(\s*([^)]*?)\s*\)$/.exec(text);
   if (p !== null) {
     const n = Number(p[1]);
-    if (p[1] === '' || !Number.isFinite(n) || n < 0 || n > 100) return fail(`${text}: a percentile is 0 to 100`);
+    if (p[1] === '' || !Number.isFinite(n) || n < 0 || n > 100)
+      return fail(`a percentile is 0 to 100, got ${p[1] || 'nothing'}`);
     return offered.includes('p(N)') ? parsed({ kind: 'percentile', p: n }) : wrongType();
   }
   const kinds = ['avg', 'min', 'max', 'med', 'count', 'rate', 'value'] as const;
@@ -200,6 +201,13 @@ export function tryParseThreshold(key: string, entry: unknown): Parsed<Threshold
 /** Reads one threshold; throws a bad-input `DltError` naming the key when it is wrong. */
 export function parseThreshold(key: string, entry: string | ThresholdObject): ThresholdSpec {
   const r = tryParseThreshold(key, entry);
-  if (!r.ok) throw badInput([{ field: `thresholds[${JSON.stringify(key)}]`, message: r.message, hint: r.hint }]);
+  if (!r.ok) {
+    const problem = {
+      field: `thresholds[${JSON.stringify(key)}]`,
+      message: r.message,
+      ...(r.hint ? { hint: r.hint } : {}),
+    };
+    throw new DltError(ErrorCode.BadInput, formatProblem(problem), { problems: [problem] });
+  }
   return r.value;
 }

@@ -67,7 +67,9 @@ export function compileDefinition(raw: unknown, options: LoadOptions & { readonl
 function compile(raw: unknown, options: LoadOptions & { readonly source: string }, locate?: Locator): CompiledTest {
   const r = compileSimple(raw, options);
   if (r.ok) return r.test;
-  const problems = r.problems.map((p) => ('path' in p ? locatedProblem(p, options.source, locate) : p));
+  const problems = r.problems
+    .map((p) => ('path' in p ? locatedProblem(p, options.source, locate) : p))
+    .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? Infinity) - (b.column ?? Infinity));
   throw badInput(problems, problemsSummary(options.source, problems));
 }
 

@@ -42,7 +42,7 @@ export function parseSource(text: string, file: string, json: boolean): ParsedSo
   }
   const value = json ? jsonValue : doc.toJS({ maxAliasCount: 1_000 });
   if (value === null || value === undefined) {
-    return { ok: false, problems: [{ file, line: 1, column: 1, message: 'the file holds no test definition' }] };
+    return { ok: false, problems: [{ file, line: 1, column: 1, message: 'the file is empty' }] };
   }
   return { ok: true, value, locate: locator(doc, lineCounter) };
 }
