@@ -1,0 +1,114 @@
+/**
+ * Runs a test on this machine, as `dlt run` does and as an agent runs its task: compile, run
+ * on the engine into a recorder, a snapshot every second (live view, abort-on-fail thresholds),
+ * then the result, the thresholds and the summary.
+ */
+
+import { regularDurationMs, runTest } from '@dlt/engine';
+import { evaluateThresholds, Recorder, shouldAbort, summarize } from '@dlt/metrics';
+import type { CompiledTest, RunSummary, Snapshot, TaskResult, ThresholdOutcome } from '@dlt/model';
+import { compileSource, type TestSource } from './test-source.ts';
+
+/** One second of a run as shown live. */
+export interface SecondView {
+  readonly elapsedMs: number;
+  /** Planned length when every executor has a fixed duration. */
+  readonly totalMs?: number;
+  readonly vus: number;
+  readonly rps: number;
+  readonly p95Ms: number;
+  /** Since the start. */
+  readonly requests: number;
+  readonly failures: number;
+  readonly failuresLastSecond: number;
+  readonly snapshot: Snapshot;
+}
+
+export interface LocalRunOptions {
+  readonly signal?: AbortSignal;
+  /** Worker threads; 1 runs everything on this thread. */
+  readonly workers?: number;
+  /** Evaluate thresholds (default true); off, none is checked nor aborts the run. */
+  readonly evaluateThresholds?: boolean;
+  readonly onSecond?: (view: SecondView) => void;
+  readonly onWarning?: (message: string) => void;
+}
+
+export interface LocalRunOutcome {
+  readonly result: TaskResult;
+  readonly summary: RunSummary;
+  readonly thresholdsCrossed: boolean;
+  readonly abortedByThreshold: boolean;
+  /** Stopped by the caller's signal or the hard cap rather than by the executors. */
+  readonly interrupted: boolean;
+}
+
+/** Compiles and runs `source`; rejects only on bad input or an internal failure. */
+export async function runLocal(source: TestSource, options: LocalRunOptions = {}): Promise<LocalRunOutcome> {
+  const test = await compileSource(source);
+  for (const w of test.warnings) options.onWarning?.(w);
+  const thresholds = options.evaluateThresholds === false ? [] : test.thresholds;
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const recorder = new Recorder();
+  const started = Date.now();
+  const totalMs = plannedMs(test);
+  let requests = 0;
+  let failures = 0;
+  let abortedByThreshold = false;
+  const second = () => {
+    const snap = recorder.tick();
+    requests += snap.totals.requests;
+    failures += snap.totals.failures;
+    const elapsedMs = Date.now() - started;
+    options.onSecond?.({
+      elapsedMs,
+      totalMs,
+      vus: snap.vus,
+      rps: snap.durationMs > 0 ? (snap.totals.requests * 1000) / snap.durationMs : 0,
+      p95Ms: snap.totals.responseTime.p95,
+      requests,
+      failures,
+      failuresLastSecond: snap.totals.failures,
+      snapshot: snap,
+    });
+    if (thresholds.some((t) => t.abortOnFail)) {
+      const decision = shouldAbort(thresholds, recorder.result(), elapsedMs);
+      if (decision.abort) {
+        abortedByThreshold = true;
+        stop.abort();
+      }
+    }
+  };
+  const ticker = setInterval(second, 1000);
+  let run: Awaited<ReturnType<typeof runTest>>;
+  try {
+    run = await runTest(test, { sink: recorder, signal: stop.signal });
+  } finally {
+    clearInterval(ticker);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  const result = recorder.result();
+  const outcomes: Record<string, ThresholdOutcome> = evaluateThresholds(thresholds, result);
+  const thresholdsCrossed = Object.values(outcomes).some((o) => !o.ok);
+  return {
+    result,
+    summary: summarize(result, outcomes),
+    thresholdsCrossed,
+    abortedByThreshold,
+    interrupted: run.interrupted && !abortedByThreshold,
+  };
+}
+
+/** The planned length, or undefined when an executor ends by iterations rather than time. */
+function plannedMs(test: CompiledTest): number | undefined {
+  let end = 0;
+  for (const e of test.executors) {
+    if (e.executor === 'shared-iterations' || e.executor === 'per-vu-iterations') return undefined;
+    if ((e.executor === 'constant-vus' || e.executor === 'ramping-vus') && e.iterationsPerVu !== undefined)
+      return undefined;
+    end = Math.max(end, e.startTimeMs + regularDurationMs(e));
+  }
+  return end;
+}
