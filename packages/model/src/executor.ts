@@ -59,8 +59,19 @@ export interface PerVuIterations extends ExecutorBase {
   readonly maxDurationMs: number;
 }
 
+/**
+ * A share of an open-model schedule: this executor starts only the arrivals whose 0-based index
+ * `i` has `i % count === index`. Worker threads (and tasks) split one schedule this way, so
+ * together they send exactly the arrivals, at exactly the times, of the unsplit executor.
+ */
+export interface Stripe {
+  readonly index: number;
+  readonly count: number;
+}
+
 export interface ConstantArrivalRate extends ExecutorBase {
   readonly executor: 'constant-arrival-rate';
+  readonly stripe?: Stripe;
   readonly rate: number;
   readonly timeUnitMs: number;
   readonly durationMs: number;
@@ -70,6 +81,7 @@ export interface ConstantArrivalRate extends ExecutorBase {
 
 export interface RampingArrivalRate extends ExecutorBase {
   readonly executor: 'ramping-arrival-rate';
+  readonly stripe?: Stripe;
   readonly startRate: number;
   readonly timeUnitMs: number;
   readonly stages: readonly Stage[];
