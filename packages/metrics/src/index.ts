@@ -1,1 +1,16 @@
-export {};
+/**
+ * Metrics: HDR histograms, the recorder the engine feeds, per-second snapshots, exact merges,
+ * the end-of-test summary and threshold evaluation.
+ */
+export { Histogram, histogramRange } from './histogram.ts';
+export { mergeResults, mergeSnapshots } from './merge.ts';
+export { Recorder, type RecorderOptions } from './recorder.ts';
+export { labelSummary, summarize, timeStats } from './summary.ts';
+export {
+  type AbortDecision,
+  checkThresholds,
+  evaluateThresholds,
+  shouldAbort,
+  type ThresholdEvaluation,
+  thresholdKey,
+} from './thresholds.ts';

@@ -52,8 +52,14 @@ export interface RunSummary {
   readonly statusCodes: Readonly<Record<string, number>>;
   readonly errors: Readonly<Record<string, number>>;
   readonly iterations: number;
+  /** Iterations cut short by the end of the test or a stop (not in `iterations`). */
+  readonly interruptedIterations?: number;
+  /** Durations of the completed iterations. */
+  readonly iterationDuration?: TimeStats;
   readonly droppedIterations: number;
   readonly vusMax: number;
   /** Keyed by `metric: expression`, e.g. `http_req_duration: p(95)<300`. */
   readonly thresholds: Readonly<Record<string, ThresholdOutcome>>;
+  /** What a reader should know that the numbers do not say (labels folded, values clamped). */
+  readonly warnings?: readonly string[];
 }

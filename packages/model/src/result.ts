@@ -1,0 +1,65 @@
+/**
+ * A task result is everything one task measured, as plain JSON: counters and encoded HDR
+ * histograms per label, iterations per scenario, and the per-second timeline. Agents upload it;
+ * the server adds results of many tasks together exactly (histograms are added, never averaged).
+ */
+import type { EncodedHistogram, Snapshot } from './snapshot.ts';
+
+/** The format tag of `TaskResult`; a reader refuses a format it does not know. */
+export const taskResultFormat = 'dlt.task-result/1';
+
+/** The label that collects requests once a task has seen too many distinct labels. */
+export const otherLabel = '__other__';
+
+/** Counters and histograms of one label, or of all labels together. */
+export interface LabelResult {
+  readonly requests: number;
+  readonly failures: number;
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  /** Keyed by HTTP status as a string; `"0"` counts requests that got no response. */
+  readonly statusCodes: Readonly<Record<string, number>>;
+  /** Keyed by error kind (`ErrorKind`). */
+  readonly errors: Readonly<Record<string, number>>;
+  /** From the intended send time to the last byte. */
+  readonly responseTime: EncodedHistogram;
+  /** From the intended send time to the first byte. */
+  readonly latency: EncodedHistogram;
+  /** DNS + TCP connect + TLS, only for requests that opened a connection. */
+  readonly connectTime: EncodedHistogram;
+}
+
+/** Iterations of one scenario (k6 scenario, Taurus execution). */
+export interface ScenarioResult {
+  /** Iterations that ran to their end. */
+  readonly iterations: number;
+  /** Iterations cut short by the end of the test or a stop. */
+  readonly interruptedIterations: number;
+  readonly droppedIterations: number;
+  /** Durations of the completed iterations. */
+  readonly iterationDuration: EncodedHistogram;
+}
+
+/** What one task measured, or many tasks merged. */
+export interface TaskResult {
+  readonly format: typeof taskResultFormat;
+  /** Epoch milliseconds. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly totals: LabelResult;
+  readonly labels: Readonly<Record<string, LabelResult>>;
+  /** All scenarios together. */
+  readonly iterations: ScenarioResult;
+  readonly scenarios: Readonly<Record<string, ScenarioResult>>;
+  /** Most VUs active at once. */
+  readonly vusMax: number;
+  /**
+   * Distinct labels beyond the task's label cap, counted under `__other__` (0: none). After a
+   * merge, the largest count of any one task.
+   */
+  readonly foldedLabels: number;
+  /** Measurements above the histograms' range (1 h), recorded as 1 h. */
+  readonly clampedValues: number;
+  /** One snapshot per second, oldest first, at most one per `at`. */
+  readonly timeline: readonly Snapshot[];
+}
