@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { closest } from './closest.ts';
-import type { PathProblem } from './definition-issues.ts';
-import { checkDefinition, fieldPath } from './definition-issues.ts';
+import { closest } from '../src/closest.ts';
+import type { PathProblem } from '../src/definition-issues.ts';
+import { checkDefinition, fieldPath } from '../src/definition-issues.ts';
 
 const requests = { api: { requests: ['http://127.0.0.1:8080/'] } };
 

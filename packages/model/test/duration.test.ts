@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDuration, parseDuration, tryParseDuration } from './duration.ts';
-import { DltError } from './errors.ts';
+import { formatDuration, parseDuration, tryParseDuration } from '../src/duration.ts';
+import { DltError } from '../src/errors.ts';
 
 test('parseDuration reads k6 and Taurus forms in milliseconds', () => {
   const cases: [name: string, input: string | number, ms: number][] = [

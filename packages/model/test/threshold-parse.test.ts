@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DltError } from './errors.ts';
-import type { ThresholdSpec } from './threshold.ts';
-import { parseThreshold, tryParseThreshold } from './threshold-parse.ts';
+import { DltError } from '../src/errors.ts';
+import type { ThresholdSpec } from '../src/threshold.ts';
+import { parseThreshold, tryParseThreshold } from '../src/threshold-parse.ts';
 
 const spec = (
   over: Partial<ThresholdSpec> &
