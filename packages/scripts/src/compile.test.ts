@@ -319,3 +319,19 @@ test('seed fields that dlt ignores are accepted with a warning', () => {
     "seed: execution[0].taskCount is ignored; tasks come from the run's task configs",
   ]);
 });
+
+test('the quickstart example compiles', async () => {
+  const example = join(fixtures, '..', '..', '..', '..', 'examples', 'quickstart.yaml');
+  const t = await loadTestFile(example, { env: {} });
+  assert.deepEqual(
+    t.executors.map((e) => [e.name, e.executor]),
+    [
+      ['browse', 'ramping-vus'],
+      ['api', 'constant-arrival-rate'],
+    ],
+  );
+  assert.deepEqual(
+    t.thresholds.map((th) => th.key),
+    ['http_req_duration', 'http_req_duration{label:search}', 'http_req_failed'],
+  );
+});
