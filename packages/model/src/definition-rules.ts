@@ -124,7 +124,8 @@ function taurusRules(v: Loose, present: string[], ctx: Ctx): void {
     if (!allowed.has(key)) issue(ctx, [key], 'is a k6 executor option and needs an executor', { hint, at: 'key' });
   }
   if (v.throughput !== undefined) {
-    if (v['hold-for'] === undefined && v['ramp-up'] === undefined) {
+    const none = (x: unknown) => x === undefined || x === 0;
+    if (none(v['hold-for']) && none(v['ramp-up'])) {
       issue(ctx, ['throughput'], 'needs hold-for or ramp-up', { hint: 'how long to hold the rate' });
     }
     if (v.iterations !== undefined) issue(ctx, ['iterations'], 'cannot be combined with throughput');

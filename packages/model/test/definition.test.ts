@@ -105,6 +105,17 @@ test('checkDefinition reports every problem by path, with hints and key position
       ],
     ],
     [
+      'throughput held for 0s is as good as no hold-for',
+      { execution: [{ throughput: 10, 'hold-for': 0 }], scenarios: requests },
+      [
+        {
+          path: ['execution', 0, 'throughput'],
+          message: 'needs hold-for or ramp-up',
+          hint: 'how long to hold the rate',
+        },
+      ],
+    ],
+    [
       'arrival rate without any VU',
       {
         execution: [{ executor: 'constant-arrival-rate', rate: 1, duration: '1s', 'pre-allocated-vus': 0 }],

@@ -280,6 +280,20 @@ test('overrides replace every load model with k6 CLI meaning', () => {
   );
 });
 
+test('bad override values are reported together with the problems of the file', () => {
+  assert.throws(
+    () =>
+      compileDefinition(
+        { execution: [{ 'hold-for': 'x' }], scenarios: { a: { requests: ['http://h/'] } } },
+        { source: 't', overrides: { vus: -1 } },
+      ),
+    (e) =>
+      DltError.is(e) &&
+      e.problems.map((p) => `${p.field}: ${p.message}`).join('\n') ===
+        'execution[0].hold-for: "x" is not a duration\n--vus: must be a whole number of at least 1, got -1',
+  );
+});
+
 test('limits given by the caller lower the caps', () => {
   const raw = {
     execution: [{ concurrency: 20, 'hold-for': '2m' }],

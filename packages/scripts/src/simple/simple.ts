@@ -38,7 +38,8 @@ export function compileSimple(raw: unknown, options: SimpleOptions): SimpleResul
   if (!checked.ok) {
     // A value left unresolved by interpolation is reported once, as the missing variable.
     const fresh = checked.problems.filter((p) => !interpolated.problems.some((i) => within(p.path, i.path)));
-    return { ok: false, problems: [...problems, ...fresh] };
+    // Bad override values are reported along with the file's problems, not after they are fixed.
+    return { ok: false, problems: [...problems, ...fresh, ...applyOverrides([], options.overrides).problems] };
   }
   const def = checked.value;
   const specs = def.execution.map((e, i) => executorSpec(e, target(def, i)));
