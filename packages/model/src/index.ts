@@ -1,9 +1,9 @@
 export * from './closest.ts';
 export * from './compiled.ts';
 export * from './definition.ts';
-export * from './definition-fields.ts';
+export { httpMethods, httpUrlProblem } from './definition-fields.ts';
 export * from './definition-issues.ts';
-export * from './definition-rules.ts';
+export { commonExecutionOptions, executorOptions, requiredExecutorOptions, taurusOptions } from './definition-rules.ts';
 export * from './duration.ts';
 export * from './errors.ts';
 export * from './executor.ts';
