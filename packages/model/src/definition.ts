@@ -88,6 +88,8 @@ export const scenarioSchema = z
     timeout: durationField({ positive: true }).optional(),
     keepalive: flagField().default(true),
     'follow-redirects': flagField().default(true),
+    /** Verify TLS certificates (k6's `insecureSkipTLSVerify` inverted); `false` accepts any certificate. */
+    'tls-verify': flagField().default(true),
   })
   .superRefine(scenarioRules, { when: () => true });
 

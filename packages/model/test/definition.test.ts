@@ -23,6 +23,7 @@ test('checkDefinition parses durations to ms, counts to numbers and applies scen
     'think-time': 500,
     keepalive: true,
     'follow-redirects': true,
+    'tls-verify': true,
     requests: [
       { url: 'http://127.0.0.1:8080/', method: 'GET' },
       { url: 'http://127.0.0.1:8080/a', method: 'POST', headers: { 'X-N': '5' } },

@@ -14,6 +14,7 @@ export function quickDefinition(args: RunArgs): Record<string, unknown> {
   if (args.body !== undefined) request.body = args.body;
   const scenario: Record<string, unknown> = { requests: [request] };
   if (args.timeout !== undefined) scenario.timeout = args.timeout;
+  if (args.insecure) scenario['tls-verify'] = false;
   const duration = args.duration ?? quickDefaults.duration;
   const vus = args.vus ?? quickDefaults.vus;
   let execution: Record<string, unknown>;

@@ -55,6 +55,11 @@ test('requests fold in scenario settings', () => {
       },
     ],
     [
+      'tls-verify off makes every request of the scenario insecure',
+      { 'tls-verify': false, requests: ['https://h/'] },
+      { label: 'GET https://h/', method: 'GET', url: 'https://h/', maxRedirects: 10, insecure: true },
+    ],
+    [
       'a request may turn redirects back on',
       { 'follow-redirects': false, requests: [{ url: 'http://h/', 'follow-redirects': true }] },
       { label: 'GET http://h/', method: 'GET', url: 'http://h/', maxRedirects: 10 },

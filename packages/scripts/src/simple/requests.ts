@@ -45,6 +45,7 @@ function httpRequest(r: RequestDefinition, s: ScenarioDefinition): HttpRequest {
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     maxRedirects: follow ? followedRedirects : 0,
     ...(s.keepalive ? {} : { keepAlive: false }),
+    ...(s['tls-verify'] ? {} : { insecure: true }),
   };
 }
 
