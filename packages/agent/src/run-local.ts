@@ -1,13 +1,15 @@
 /**
  * Runs a test on this machine, as `dlt run` does and as an agent runs its task: compile, run
- * on the engine into a recorder, a snapshot every second (live view, abort-on-fail thresholds),
- * then the result, the thresholds and the summary.
+ * on the engine (on this thread or on worker threads, one share each) into recorders, a merged
+ * snapshot every second (live view, abort-on-fail thresholds), then the merged result, the
+ * thresholds and the summary.
  */
-
-import { regularDurationMs, runTest } from '@dlt/engine';
-import { evaluateThresholds, Recorder, shouldAbort, summarize } from '@dlt/metrics';
+import { regularDurationMs } from '@dlt/engine';
+import { evaluateThresholds, shouldAbort, summarize } from '@dlt/metrics';
 import type { CompiledTest, RunSummary, Snapshot, TaskResult, ThresholdOutcome } from '@dlt/model';
+import { runShare, type ShareOutcome } from './run-share.ts';
 import { compileSource, type TestSource } from './test-source.ts';
+import { runOnWorkers } from './worker-pool.ts';
 
 /** One second of a run as shown live. */
 export interface SecondView {
@@ -26,7 +28,7 @@ export interface SecondView {
 
 export interface LocalRunOptions {
   readonly signal?: AbortSignal;
-  /** Worker threads; 1 runs everything on this thread. */
+  /** Worker threads; 1 (the default) runs everything on this thread. */
   readonly workers?: number;
   /** Evaluate thresholds (default true); off, none is checked nor aborts the run. */
   readonly evaluateThresholds?: boolean;
@@ -48,17 +50,16 @@ export async function runLocal(source: TestSource, options: LocalRunOptions = {}
   const test = await compileSource(source);
   for (const w of test.warnings) options.onWarning?.(w);
   const thresholds = options.evaluateThresholds === false ? [] : test.thresholds;
+  const withResults = thresholds.some((t) => t.abortOnFail);
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const recorder = new Recorder();
   const started = Date.now();
   const totalMs = plannedMs(test);
   let requests = 0;
   let failures = 0;
   let abortedByThreshold = false;
-  const second = () => {
-    const snap = recorder.tick();
+  const onSecond = (snap: Snapshot, cumulative?: TaskResult) => {
     requests += snap.totals.requests;
     failures += snap.totals.failures;
     const elapsedMs = Date.now() - started;
@@ -73,31 +74,28 @@ export async function runLocal(source: TestSource, options: LocalRunOptions = {}
       failuresLastSecond: snap.totals.failures,
       snapshot: snap,
     });
-    if (thresholds.some((t) => t.abortOnFail)) {
-      const decision = shouldAbort(thresholds, recorder.result(), elapsedMs);
-      if (decision.abort) {
-        abortedByThreshold = true;
-        stop.abort();
-      }
+    if (cumulative && !abortedByThreshold && shouldAbort(thresholds, cumulative, elapsedMs).abort) {
+      abortedByThreshold = true;
+      stop.abort();
     }
   };
-  const ticker = setInterval(second, 1000);
-  let run: Awaited<ReturnType<typeof runTest>>;
+  const workers = options.workers ?? 1;
+  let outcome: ShareOutcome;
   try {
-    run = await runTest(test, { sink: recorder, signal: stop.signal });
+    outcome =
+      workers <= 1
+        ? await runShare(test, { index: 0, count: 1, signal: stop.signal, withResults, onSecond })
+        : await runOnWorkers(source, { count: workers, signal: stop.signal, withResults, onSecond });
   } finally {
-    clearInterval(ticker);
     options.signal?.removeEventListener('abort', onAbort);
   }
-  const result = recorder.result();
-  const outcomes: Record<string, ThresholdOutcome> = evaluateThresholds(thresholds, result);
-  const thresholdsCrossed = Object.values(outcomes).some((o) => !o.ok);
+  const outcomes: Record<string, ThresholdOutcome> = evaluateThresholds(thresholds, outcome.result);
   return {
-    result,
-    summary: summarize(result, outcomes),
-    thresholdsCrossed,
+    result: outcome.result,
+    summary: summarize(outcome.result, outcomes),
+    thresholdsCrossed: Object.values(outcomes).some((o) => !o.ok),
     abortedByThreshold,
-    interrupted: run.interrupted && !abortedByThreshold,
+    interrupted: outcome.interrupted && !abortedByThreshold,
   };
 }
 

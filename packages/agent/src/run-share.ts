@@ -1,0 +1,81 @@
+/**
+ * Runs one share of a test (all of it when `count` is 1) into a recorder, closing a snapshot at
+ * every wall-clock second so shares running on other threads or machines line up second by
+ * second and merge exactly.
+ */
+import { runTest } from '@dlt/engine';
+import { Recorder } from '@dlt/metrics';
+import type { CompiledTest, Snapshot, TaskResult } from '@dlt/model';
+import { splitExecutors } from './split.ts';
+
+export interface ShareOptions {
+  readonly index: number;
+  readonly count: number;
+  /** Start at this wall-clock instant (epoch ms) rather than at once. */
+  readonly startAtEpochMs?: number;
+  readonly signal?: AbortSignal;
+  /** Every second; `result` is the cumulative result when `withResults` is set. */
+  readonly onSecond?: (snapshot: Snapshot, result?: TaskResult) => void;
+  readonly withResults?: boolean;
+}
+
+export interface ShareOutcome {
+  readonly result: TaskResult;
+  readonly interrupted: boolean;
+}
+
+/** Runs this share of `test`; resolves when it ends. */
+export async function runShare(test: CompiledTest, options: ShareOptions): Promise<ShareOutcome> {
+  const share: CompiledTest = { ...test, executors: splitExecutors(test.executors, options.index, options.count) };
+  if (options.startAtEpochMs !== undefined) await sleepUntilEpoch(options.startAtEpochMs, options.signal);
+  const recorder = new Recorder();
+  const ticker = everySecond(() => {
+    const snapshot = recorder.tick();
+    options.onSecond?.(snapshot, options.withResults ? recorder.result() : undefined);
+  });
+  try {
+    if (share.executors.length === 0 || options.signal?.aborted) {
+      return { result: recorder.result(), interrupted: options.signal?.aborted ?? false };
+    }
+    const run = await runTest(share, { sink: recorder, signal: options.signal });
+    return { result: recorder.result(), interrupted: run.interrupted };
+  } finally {
+    ticker.stop();
+  }
+}
+
+/** Calls `fn` just after every wall-clock second boundary until stopped. */
+export function everySecond(fn: () => void): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const arm = () => {
+    // 2 ms past the boundary, so the second just ended is closed, not the one starting.
+    const wait = 1000 - (Date.now() % 1000) + 2;
+    timer = setTimeout(() => {
+      if (stopped) return;
+      fn();
+      arm();
+    }, wait);
+  };
+  arm();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function sleepUntilEpoch(at: number, signal?: AbortSignal): Promise<void> {
+  const wait = at - Date.now();
+  if (wait <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, wait);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
