@@ -174,13 +174,12 @@ export class Histogram {
     const out = new Array<number>(ps.length).fill(0);
     if (this.#count === 0) return out;
     const order = ps.map((_, k) => k).sort((a, b) => ps[a] - ps[b]);
+    const ranks = order.map((k) => this.#rank(ps[k]));
     let k = 0;
     let seen = 0;
     for (let i = this.#minIndex; i <= this.#maxIndex && k < order.length; i++) {
       seen += this.#counts[i];
-      while (k < order.length && seen >= this.#rank(ps[order[k]])) {
-        out[order[k++]] = highestOf(i) / 1000;
-      }
+      while (k < order.length && seen >= ranks[k]) out[order[k++]] = highestOf(i) / 1000;
     }
     return out;
   }
@@ -198,7 +197,7 @@ export class Histogram {
     return { min: this.min, mean: this.mean, p50, p90, p95, p99, 'p99.9': p999, max: this.max, stdev: this.stdev };
   }
 
-  /** HdrHistogram V2 compressed base64; `''` when empty. */
+  /** HdrHistogram V2 encoding in base64 (deflated when large); `''` when empty. */
   encode(): EncodedHistogram {
     return this.#count === 0 ? '' : encodeCounts(this.#counts, this.#maxIndex + 1, header);
   }

@@ -3,7 +3,8 @@
  * the end-of-test summary and threshold evaluation.
  */
 export { Histogram, histogramRange } from './histogram.ts';
-export { mergeResults, mergeSnapshots } from './merge.ts';
+export { mergeResults } from './merge.ts';
+export { mergeSnapshots, SnapshotSum } from './merge-snapshots.ts';
 export { Recorder, type RecorderOptions } from './recorder.ts';
 export { labelSummary, summarize, timeStats } from './summary.ts';
 export {

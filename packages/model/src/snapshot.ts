@@ -5,8 +5,9 @@
  */
 
 /**
- * An HDR histogram of integer microseconds (1 µs to 1 h, 3 significant digits) in the standard
- * HdrHistogram V2 compressed encoding, base64. `''` is the empty histogram.
+ * An HDR histogram of integer microseconds (1 µs to 1 h, 3 significant digits) in HdrHistogram's
+ * standard V2 encoding, base64: deflated (the V2 compressed form) when larger than 1 KiB, plain
+ * below, where deflating costs more time than it saves bytes. `''` is the empty histogram.
  */
 export type EncodedHistogram = string;
 
