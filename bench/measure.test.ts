@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { countEstablished, measure, parseProcStat, parseTimeV } from './measure.ts';
+import { busyTicks, countEstablished, measure, parseProcStat, parseTimeV } from './measure.ts';
 
 const timeOk = `	Command being timed: "taskset -c 0 wrk -t1 -c50 -d3s --latency http://127.0.0.1:18089/"
 	User time (seconds): 0.33
@@ -51,6 +51,16 @@ test('parseProcStat: a name with spaces and parentheses', () => {
   const stat =
     '5018 (nginx: worker (x) process) S 5016 5016 5016 0 -1 4194624 204 0 0 0 812 3391 0 0 20 0 1 0 123 1 2 3';
   assert.deepEqual(parseProcStat(stat), { ppid: 5016, utime: 812, stime: 3391 });
+});
+
+test('busyTicks: all CPUs, without idle and iowait', () => {
+  const stat = [
+    'cpu  46264 1 14098 152240 994 5 3372 128 7 0',
+    'cpu0 21989 0 6354 78003 107 0 1829 63 0 0',
+    'intr 123 4 5',
+  ].join('\n');
+  assert.equal(busyTicks(stat), 46264 + 1 + 14098 + 5 + 3372 + 128);
+  assert.throws(() => busyTicks('intr 1'), /no cpu line/);
 });
 
 const procNetTcp = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode

@@ -91,6 +91,22 @@ export async function procCpuSeconds(pid: number): Promise<number> {
 }
 
 /**
+ * Busy time of the whole machine, in clock ticks, from the text of /proc/stat: the first `cpu`
+ * line without idle (4th) and iowait (5th); guest time is already inside user.
+ */
+export function busyTicks(procStat: string): number {
+  const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
+  if (line === undefined) throw new Error('/proc/stat has no cpu line');
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return user + nice + system + irq + softirq + (steal ?? 0);
+}
+
+/** CPU seconds the whole machine has been busy since boot. */
+export async function machineBusySeconds(): Promise<number> {
+  return busyTicks(await readFile('/proc/stat', 'utf8')) / clockTicksPerSecond;
+}
+
+/**
  * Counts the client side of established TCP connections to a port, from the text of
  * /proc/net/tcp: rows whose remote port is `port` and state is 01 (ESTABLISHED).
  */

@@ -80,8 +80,14 @@ export async function startNginx(nginx: string, dir: string, cpu: number): Promi
 }
 
 function stopper(child: ChildProcess, exited: Promise<void>): () => Promise<void> {
+  // The whole process group (nginx was started detached, so it leads one): killing the master
+  // alone would leave its worker running, still listening.
   const killNow = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
   };
   // Even if the harness dies of an uncaught error, nginx must not outlive it.
   process.once('exit', killNow);

@@ -44,6 +44,9 @@ test('suiteTable: a failed case is an n/a row with its reason', () => {
   assert.match(text, /\| autocannon \| 1\/1 +\| 2,000 \(1,990–2,010\) .*\| 0\.9 \(0\.6\+0\.3\)/);
   assert.match(text, /\| dlt +\| 0\/1 +\| n\/a \(dlt run failed: nope\)/);
   assert.match(text, /bursty/);
+  assert.doesNotMatch(text, /noisy/);
+  const busy = suiteTable(suite, [{ ...summaries[0], otherCpuS: 2, wallS: 10 }]);
+  assert.match(busy, /Other processes used CPU during these runs/);
 });
 
 test('comparisonTable: ratios marked when dlt is at least as good, reasons once under the table', () => {

@@ -25,7 +25,7 @@ export function fmt(v: number | undefined): string {
 
 function caseRow(c: CaseSummary): string[] {
   const runs = `${c.runs}/${c.runs + c.failed}`;
-  if (c.runs === 0) return [c.id, runs, `n/a (${c.error ?? 'no run'})`, '', '', '', '', '', '', '', ''];
+  if (c.runs === 0) return [c.id, runs, `n/a (${c.error ?? 'no run'})`, '', '', '', '', '', '', '', '', ''];
   const rps = c.rps === undefined ? 'n/a' : `${fmt(c.rps.median)} (${fmt(c.rps.min)}–${fmt(c.rps.max)})`;
   const extra = [
     c.lagP99Ms === undefined ? '' : `lag p99 ${fmt(c.lagP99Ms)} ms`,
@@ -41,6 +41,7 @@ function caseRow(c: CaseSummary): string[] {
     fmt(c.cpuPer10k),
     fmt(c.rssKb === undefined ? undefined : c.rssKb / 1024),
     fmt(c.targetCpuS),
+    fmt(c.otherCpuS),
     fmt(c.errors),
     extra.join(', '),
   ];
@@ -56,6 +57,7 @@ const caseHeaders = [
   'cpu-s/10k req',
   'peak RSS MB',
   'nginx cpu-s',
+  'other cpu-s',
   'errors',
   'notes',
 ];
@@ -63,8 +65,11 @@ const caseHeaders = [
 /** The medians of one suite's cases. */
 export function suiteTable(suite: Suite, summaries: readonly CaseSummary[]): string {
   const rows = suite.cases.map((c) => summaries.find((s) => s.id === c.id && s.suite === suite.name));
-  const body = rows.filter((r): r is CaseSummary => r !== undefined).map(caseRow);
-  return `## ${suite.title}\n\n${markdownTable(caseHeaders, body)}\n\n${suite.note}`;
+  const present = rows.filter((r): r is CaseSummary => r !== undefined);
+  // More than a tenth of a core used by others: the generator and nginx did not have their CPUs.
+  const busy = present.some((c) => (c.otherCpuS ?? 0) > 0.1 * (c.wallS ?? Number.POSITIVE_INFINITY));
+  const warning = busy ? '\n\n⚠ Other processes used CPU during these runs (other cpu-s): the numbers are noisy.' : '';
+  return `## ${suite.title}\n\n${markdownTable(caseHeaders, present.map(caseRow))}\n\n${suite.note}${warning}`;
 }
 
 function cell(row: ComparisonRow, tool: PeerName): string {

@@ -4,7 +4,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { establishedTo, measure } from './measure.ts';
+import { establishedTo, machineBusySeconds, measure } from './measure.ts';
 import type { NginxTarget } from './nginx.ts';
 import type { Peer } from './peers.ts';
 import type { BenchCase } from './suites.ts';
@@ -63,6 +63,7 @@ export async function runCase(c: BenchCase, peer: Peer, rep: number, ctx: RunCon
   const command = peer.command(c.load, ctx.target.url, outFile);
   if (command === undefined) return fail(`cannot apply a ${c.load.kind} load`);
   const cpuBefore = await ctx.target.workerCpuSeconds();
+  const busyBefore = await machineBusySeconds();
   const counter = c.countConnections ? connectionCounter(ctx.target.port) : undefined;
   const m = await measure({
     ...command,
@@ -73,6 +74,7 @@ export async function runCase(c: BenchCase, peer: Peer, rep: number, ctx: RunCon
   });
   const peakConnections = await counter?.stop();
   const targetCpuS = (await ctx.target.workerCpuSeconds()) - cpuBefore;
+  const busyS = (await machineBusySeconds()) - busyBefore;
   const outText = await readFile(outFile, 'utf8').catch(() => undefined);
   await rm(outFile, { force: true });
   if (m.exitCode === 124 || m.exitCode === 137) return fail(`run timed out after ${c.load.durationS + graceS} s`);
@@ -81,7 +83,9 @@ export async function runCase(c: BenchCase, peer: Peer, rep: number, ctx: RunCon
   try {
     const result = peer.parse(m.stdout, outText);
     if (result.requests === 0) return fail(`run completed no request (${result.errors} errors)`);
-    return { ok: true, caseId: c.id, rep, result, cost: m.cost, targetCpuS, peakConnections };
+    // Whatever else ran meanwhile (other work on the machine, this harness) is noise in the numbers.
+    const otherCpuS = Math.max(0, busyS - targetCpuS - m.cost.userS - m.cost.sysS);
+    return { ok: true, caseId: c.id, rep, result, cost: m.cost, targetCpuS, otherCpuS, peakConnections };
   } catch (e) {
     return fail(`output unreadable: ${(e as Error).message}`);
   }

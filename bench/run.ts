@@ -79,13 +79,17 @@ async function runSuite(
 ): Promise<RunRecord[]> {
   const tools = peers(root, wrk);
   const records: RunRecord[] = [];
+  // A tool that hung once would likely hang again: its later runs in this suite are skipped.
+  const hung = new Map<PeerName, string>();
   log(suite.title);
   for (let rep = 1; rep <= reps; rep++) {
     for (const c of suite.cases) {
       if (interrupted) return records;
-      const why = unavailable[c.tool];
+      const why = unavailable[c.tool] ?? hung.get(c.tool);
       const r: RunRecord =
         why === undefined ? await runCase(c, tools[c.tool], rep, ctx) : { ok: false, caseId: c.id, rep, error: why };
+      if (!r.ok && !hung.has(c.tool) && / timed out /.test(r.error))
+        hung.set(c.tool, `${r.error} (earlier run; not retried)`);
       records.push(r);
       const what = r.ok ? `${fmt(r.result.rps)} req/s, ${fmt(r.cost.userS + r.cost.sysS)} cpu-s` : `n/a (${r.error})`;
       log(`  ${suite.name} ${rep}/${reps} ${c.id}: ${what}`);

@@ -21,7 +21,15 @@ const caseOf = (suite: keyof typeof all, id: string) => all[suite].cases.find((c
 
 function ok(caseId: string, rep: number, requests: number, cpu: number, extra: Partial<ToolResult> = {}): RunRecord {
   const cost: ProcessCost = { userS: cpu / 4, sysS: (cpu * 3) / 4, wallS: 10, maxRssKb: 1000 * rep, exitStatus: 0 };
-  return { ok: true, caseId, rep, result: { requests, rps: requests / 10, errors: 0, ...extra }, cost, targetCpuS: 5 };
+  return {
+    ok: true,
+    caseId,
+    rep,
+    result: { requests, rps: requests / 10, errors: 0, ...extra },
+    cost,
+    targetCpuS: 5,
+    otherCpuS: 0.1,
+  };
 }
 
 test('summarizeCase: medians over the successful runs, the first failure kept', () => {
@@ -90,6 +98,7 @@ test('compare idle: memory per connection uses the measured connection counts', 
     result: { requests: conns * 10, rps: conns, errors: 0 },
     cost: { userS: 1, sysS: 1, wallS: 10, maxRssKb: rssKb, exitStatus: 0 },
     targetCpuS: 1,
+    otherCpuS: 0,
     peakConnections: conns,
   });
   const records = [

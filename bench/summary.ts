@@ -16,6 +16,8 @@ export type RunRecord =
       readonly cost: ProcessCost;
       /** CPU seconds the nginx worker used during the run. */
       readonly targetCpuS: number;
+      /** CPU seconds used on the machine by anything but the generator and nginx during the run. */
+      readonly otherCpuS: number;
       readonly peakConnections?: number;
     }
   | { readonly ok: false; readonly caseId: string; readonly rep: number; readonly error: string };
@@ -46,6 +48,8 @@ export interface CaseSummary {
   readonly cpuPer10k?: number;
   readonly rssKb?: number;
   readonly targetCpuS?: number;
+  readonly otherCpuS?: number;
+  readonly wallS?: number;
   readonly errors?: number;
   readonly lagP99Ms?: number;
   readonly peakConnections?: number;
@@ -92,6 +96,8 @@ export function summarizeCase(c: BenchCase, records: readonly RunRecord[]): Case
     cpuPer10k: medianOf(ok, (r) => (cpu(r) / r.result.requests) * 10_000),
     rssKb: medianOf(ok, (r) => r.cost.maxRssKb),
     targetCpuS: medianOf(ok, (r) => r.targetCpuS),
+    otherCpuS: medianOf(ok, (r) => r.otherCpuS),
+    wallS: medianOf(ok, (r) => r.cost.wallS),
     errors: medianOf(ok, (r) => r.result.errors),
     lagP99Ms: medianOf(ok, (r) => r.result.lagP99Ms),
     peakConnections: medianOf(ok, (r) => r.peakConnections),
