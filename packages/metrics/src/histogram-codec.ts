@@ -60,7 +60,7 @@ function putLargeVarint(buf: Buffer, pos: number, z: number): number {
 }
 
 /** Encodes `counts[0, length)` under the given header as base64; `''` when nothing was counted. */
-export function encodeCounts(counts: Float64Array, length: number, header: HistogramHeader): string {
+export function encodeCounts(counts: ArrayLike<number>, length: number, header: HistogramHeader): string {
   if (length === 0) return '';
   if (scratch.length < headerBytes + length * 9) scratch = Buffer.allocUnsafe(headerBytes + length * 9);
   const buf = scratch;

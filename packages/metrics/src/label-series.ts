@@ -18,13 +18,13 @@ export function snapshotTimes(h: Histogram): SnapshotTimes {
 export class LabelSeries {
   /** The open second. */
   readonly second = new Tally();
-  readonly #secondResponseTime = new Histogram();
+  readonly #secondResponseTime = new Histogram({ compact: true });
   /** The closed seconds. */
   readonly #past = new Tally();
-  readonly #pastResponseTime = new Histogram();
+  readonly #pastResponseTime = new Histogram({ compact: true });
   /** The whole test: not shown per second, so recorded here directly. */
-  readonly #latency = new Histogram();
-  readonly #connectTime = new Histogram();
+  readonly #latency = new Histogram({ compact: true });
+  readonly #connectTime = new Histogram({ compact: true });
 
   /**
    * Records one request. Times are whole µs; `connectUs` is negative when the request reused a

@@ -115,7 +115,7 @@ export class Recorder {
   #scenario(name: string): ScenarioSeries {
     let s = this.#scenarios.get(name);
     if (s === undefined) {
-      s = { iterations: 0, interrupted: 0, dropped: 0, duration: new Histogram() };
+      s = { iterations: 0, interrupted: 0, dropped: 0, duration: new Histogram({ compact: true }) };
       this.#scenarios.set(name, s);
     }
     return s;
