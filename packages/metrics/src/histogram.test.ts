@@ -140,6 +140,10 @@ test('add is exact and reset empties', () => {
     all.recordUs(v);
   });
   assert.equal(new Histogram().add(b).add(a).encode(), all.encode());
+  const compact = new Histogram({ compact: true });
+  for (const v of values(3000, 5)) compact.recordUs(v);
+  assert.equal(compact.encode(), all.encode(), '32-bit counts encode the same');
+  assert.deepEqual(compact.stats(), all.stats());
   a.reset();
   assert.equal(a.count, 0);
   assert.equal(a.encode(), '');
