@@ -58,7 +58,13 @@ function connectionCounter(port: number): { stop(): Promise<number> } {
 
 /** Runs `c` once with `peer`; never throws for the tool's own failure. */
 export async function runCase(c: BenchCase, peer: Peer, rep: number, ctx: RunContext): Promise<RunRecord> {
-  const fail = (error: string): RunRecord => ({ ok: false, caseId: c.id, rep, error: `${c.tool} ${error}` });
+  const fail = (error: string): RunRecord => ({
+    ok: false,
+    suite: c.suite,
+    caseId: c.id,
+    rep,
+    error: `${c.tool} ${error}`,
+  });
   const outFile = join(ctx.scratchDir, `${c.tool}-${process.pid}-${nextOut++}.json`);
   const command = peer.command(c.load, ctx.target.url, outFile);
   if (command === undefined) return fail(`cannot apply a ${c.load.kind} load`);
@@ -85,7 +91,17 @@ export async function runCase(c: BenchCase, peer: Peer, rep: number, ctx: RunCon
     if (result.requests === 0) return fail(`run completed no request (${result.errors} errors)`);
     // Whatever else ran meanwhile (other work on the machine, this harness) is noise in the numbers.
     const otherCpuS = Math.max(0, busyS - targetCpuS - m.cost.userS - m.cost.sysS);
-    return { ok: true, caseId: c.id, rep, result, cost: m.cost, targetCpuS, otherCpuS, peakConnections };
+    return {
+      ok: true,
+      suite: c.suite,
+      caseId: c.id,
+      rep,
+      result,
+      cost: m.cost,
+      targetCpuS,
+      otherCpuS,
+      peakConnections,
+    };
   } catch (e) {
     return fail(`output unreadable: ${(e as Error).message}`);
   }

@@ -87,7 +87,9 @@ async function runSuite(
       if (interrupted) return records;
       const why = unavailable[c.tool] ?? hung.get(c.tool);
       const r: RunRecord =
-        why === undefined ? await runCase(c, tools[c.tool], rep, ctx) : { ok: false, caseId: c.id, rep, error: why };
+        why === undefined
+          ? await runCase(c, tools[c.tool], rep, ctx)
+          : { ok: false, suite: c.suite, caseId: c.id, rep, error: why };
       if (!r.ok && !hung.has(c.tool) && / timed out /.test(r.error))
         hung.set(c.tool, `${r.error} (earlier run; not retried)`);
       records.push(r);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ProcessCost } from './measure.ts';
 import type { ToolResult } from './peers.ts';
-import { fullRuns, suites } from './suites.ts';
+import { fullRuns, type SuiteName, suites } from './suites.ts';
 import { compare, median, type RunRecord, summarizeCase } from './summary.ts';
 
 test('median: odd, even, empty, unsorted', () => {
@@ -19,10 +19,18 @@ test('median: odd, even, empty, unsorted', () => {
 const all = suites(fullRuns);
 const caseOf = (suite: keyof typeof all, id: string) => all[suite].cases.find((c) => c.id === id)!;
 
-function ok(caseId: string, rep: number, requests: number, cpu: number, extra: Partial<ToolResult> = {}): RunRecord {
+function ok(
+  caseId: string,
+  rep: number,
+  requests: number,
+  cpu: number,
+  extra: Partial<ToolResult> = {},
+  suite: SuiteName = 'closed',
+): RunRecord {
   const cost: ProcessCost = { userS: cpu / 4, sysS: (cpu * 3) / 4, wallS: 10, maxRssKb: 1000 * rep, exitStatus: 0 };
   return {
     ok: true,
+    suite,
     caseId,
     rep,
     result: { requests, rps: requests / 10, errors: 0, ...extra },
@@ -35,7 +43,7 @@ function ok(caseId: string, rep: number, requests: number, cpu: number, extra: P
 test('summarizeCase: medians over the successful runs, the first failure kept', () => {
   const records: RunRecord[] = [
     ok('wrk', 1, 1_000_000, 4),
-    { ok: false, caseId: 'wrk', rep: 2, error: 'wrk run failed: boom' },
+    { ok: false, suite: 'closed', caseId: 'wrk', rep: 2, error: 'wrk run failed: boom' },
     ok('wrk', 3, 2_000_000, 8, { p99Ms: 1 }),
     ok('wrk', 4, 3_000_000, 9, { p99Ms: 3 }),
     ok('autocannon', 1, 5, 5),
@@ -52,8 +60,16 @@ test('summarizeCase: medians over the successful runs, the first failure kept', 
   assert.equal(s.rssKb, 3000);
 });
 
+test('summarizeCase: the same case id in another suite is not mixed in', () => {
+  const records = [ok('dlt', 1, 1000, 1), ok('dlt', 1, 9000, 1, {}, 'rate')];
+  assert.equal(summarizeCase(caseOf('closed', 'dlt'), records).requests, 1000);
+  assert.equal(summarizeCase(caseOf('rate', 'dlt'), records).requests, 9000);
+});
+
 test('summarizeCase: a case with only failures has no numbers', () => {
-  const s = summarizeCase(caseOf('closed', 'dlt'), [{ ok: false, caseId: 'dlt', rep: 1, error: 'dlt run failed: x' }]);
+  const s = summarizeCase(caseOf('closed', 'dlt'), [
+    { ok: false, suite: 'closed', caseId: 'dlt', rep: 1, error: 'dlt run failed: x' },
+  ]);
   assert.equal(s.runs, 0);
   assert.equal(s.rps, undefined);
   assert.equal(s.error, 'dlt run failed: x');
@@ -80,7 +96,7 @@ test('compare closed: ratios to wrk and autocannon, marginal cost, a missing too
 
   const noDlt = records
     .filter((r) => !r.caseId.startsWith('dlt'))
-    .concat({ ok: false, caseId: 'dlt', rep: 1, error: 'dlt run failed: no CLI' });
+    .concat({ ok: false, suite: 'closed', caseId: 'dlt', rep: 1, error: 'dlt run failed: no CLI' });
   const rows2 = compare(
     'closed',
     all.closed.cases.map((c) => summarizeCase(c, noDlt)),
@@ -93,6 +109,7 @@ test('compare closed: ratios to wrk and autocannon, marginal cost, a missing too
 test('compare idle: memory per connection uses the measured connection counts', () => {
   const idle = (caseId: string, rssKb: number, conns: number): RunRecord => ({
     ok: true,
+    suite: 'idle',
     caseId,
     rep: 1,
     result: { requests: conns * 10, rps: conns, errors: 0 },
@@ -119,7 +136,10 @@ test('compare idle: memory per connection uses the measured connection counts', 
 });
 
 test('compare workers: the scaling of req/s from 1 to 2 workers', () => {
-  const records = [ok('dlt workers=1', 1, 500_000, 10), ok('dlt workers=2', 1, 800_000, 19)];
+  const records = [
+    ok('dlt workers=1', 1, 500_000, 10, {}, 'workers'),
+    ok('dlt workers=2', 1, 800_000, 19, {}, 'workers'),
+  ];
   const rows = compare(
     'workers',
     all.workers.cases.map((c) => summarizeCase(c, records)),

@@ -10,6 +10,7 @@ import type { BenchCase, CaseRole, SuiteName } from './suites.ts';
 export type RunRecord =
   | {
       readonly ok: true;
+      readonly suite: SuiteName;
       readonly caseId: string;
       readonly rep: number;
       readonly result: ToolResult;
@@ -20,7 +21,13 @@ export type RunRecord =
       readonly otherCpuS: number;
       readonly peakConnections?: number;
     }
-  | { readonly ok: false; readonly caseId: string; readonly rep: number; readonly error: string };
+  | {
+      readonly ok: false;
+      readonly suite: SuiteName;
+      readonly caseId: string;
+      readonly rep: number;
+      readonly error: string;
+    };
 
 export interface Spread {
   readonly median: number;
@@ -69,7 +76,7 @@ function medianOf<T>(xs: readonly T[], pick: (x: T) => number | undefined): numb
 
 /** Summarises the runs of one case. */
 export function summarizeCase(c: BenchCase, records: readonly RunRecord[]): CaseSummary {
-  const mine = records.filter((r) => r.caseId === c.id);
+  const mine = records.filter((r) => r.suite === c.suite && r.caseId === c.id);
   const ok = mine.flatMap((r) => (r.ok ? [r] : []));
   const firstError = mine.find((r) => !r.ok);
   const base = {
