@@ -66,9 +66,10 @@ export async function runTest(test: CompiledTest, options: RunOptions): Promise<
     try {
       await Promise.all(
         test.executors.map(async (spec, i) => {
-          await sleepUntil(startedAt + spec.startTimeMs, stop.signal);
-          if (!stop.signal.aborted)
-            await runExecutor(spec, { pool: pools[i], signal: stop.signal, sink: tally, gauge });
+          const startAt = startedAt + spec.startTimeMs;
+          await sleepUntil(startAt, stop.signal);
+          if (stop.signal.aborted) return;
+          await runExecutor(spec, { pool: pools[i], signal: stop.signal, sink: tally, gauge, startAt });
         }),
       );
     } finally {

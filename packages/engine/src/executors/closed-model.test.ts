@@ -171,3 +171,27 @@ test('ramping-vus: a VU removed in a ramp-down is interrupted after gracefulRamp
   assert.deepEqual(durations, [300, 700], 'ramp-down at 100 + 200 ms, end at 600 + 100 ms');
   assert.equal(result.interrupted, false);
 });
+
+test('ramping-vus: a jump at the start runs every VU it adds', async () => {
+  const sink = new CollectingSink();
+  const seen = new Set<number>();
+  const program = {
+    iteration: async (ctx: VuContext) => {
+      seen.add(ctx.vu);
+      await ctx.send({ label: 'get', method: 'GET', url: fast.url });
+    },
+  };
+  const spec = {
+    ...specBase,
+    executor: 'ramping-vus',
+    startVus: 1,
+    gracefulRampDownMs: 5000,
+    stages: [
+      { durationMs: 0, target: 3 },
+      { durationMs: 300, target: 3 },
+    ],
+  } as const;
+  await runTest(oneExecutor(spec, program), { sink });
+  assert.equal(seen.size, 3);
+  assert.equal(sink.iterations.filter((i) => i.interrupted).length, 0);
+});

@@ -10,4 +10,9 @@ export interface ExecutorEnv {
   readonly signal: AbortSignal;
   readonly sink: SampleSink;
   readonly gauge: VuGauge;
+  /**
+   * The instant (`performance.now()`) the executor is meant to start: its schedule counts from
+   * here, not from when the call happened, so executors and agents stay aligned.
+   */
+  readonly startAt: number;
 }

@@ -1,8 +1,9 @@
 /** ramping-vus: the number of looping VUs follows the stages (closed model). */
 import type { RampingVus } from '@dlt/model';
-import { maxDurationMs } from '../plan/plan-vus.ts';
+import { maxDurationMs, regularDurationMs } from '../plan/plan-vus.ts';
 import { rampingVusTimeline } from '../plan/ramping-vus-timeline.ts';
 import { sleepUntil } from '../vu/sleep.ts';
+import type { Vu } from '../vu/vu.ts';
 import type { ExecutorEnv } from './executor-env.ts';
 import { perVu, unbounded } from './run-loops.ts';
 import { VuLoop } from './vu-loop.ts';
@@ -13,26 +14,32 @@ import { VuLoop } from './vu-loop.ts';
  * ramp-down) interrupts them. The end of the plan, or the signal, interrupts whatever runs.
  */
 export async function rampingVus(spec: RampingVus, env: ExecutorEnv): Promise<void> {
-  const next = spec.iterationsPerVu === undefined ? unbounded : perVu(spec.iterationsPerVu);
+  const cap = spec.iterationsPerVu === undefined ? unbounded : perVu(spec.iterationsPerVu);
+  const endAt = env.startAt + regularDurationMs(spec);
+  const next = (vu: Vu) => performance.now() < endAt && cap(vu);
   const loops: VuLoop[] = [];
   const loop = (i: number): VuLoop => {
     loops[i] ??= new VuLoop(env.pool.at(i), next, env.gauge);
     return loops[i];
   };
-  const hardStop = (from: number) => {
-    for (let i = from; i < loops.length; i++) loops[i]?.hardStop();
+  const hardStop = (from: number, to = loops.length) => {
+    for (let i = from; i < to; i++) loops[i]?.hardStop();
   };
   const stopAll = () => hardStop(0);
-  const t0 = performance.now();
-  const hard = setTimeout(stopAll, maxDurationMs(spec));
+  const t0 = env.startAt;
+  const hard = setTimeout(stopAll, t0 + maxDurationMs(spec) - performance.now());
   env.signal.addEventListener('abort', stopAll, { once: true });
   let scheduled = 0;
+  let allowed = 0;
   try {
     for (const event of rampingVusTimeline(spec)) {
       await sleepUntil(t0 + event.atMs, env.signal);
       if (env.signal.aborted) break;
-      if (event.kind === 'allowed') hardStop(event.vus);
-      else {
+      if (event.kind === 'allowed') {
+        // Only the VUs that lose their allowance stop; a tie at one instant may list it late.
+        hardStop(event.vus, allowed);
+        allowed = event.vus;
+      } else {
         for (; scheduled < event.vus; scheduled++) loop(scheduled).start();
         for (; scheduled > event.vus; scheduled--) loop(scheduled - 1).gracefulStop();
       }

@@ -21,7 +21,7 @@ export async function runArrivals(
   regularMs: number,
   gracefulStopMs: number,
 ): Promise<void> {
-  const t0 = performance.now();
+  const t0 = env.startAt;
   const hardMs = regularMs + gracefulStopMs;
   const running = new Running(env);
   const interrupt = () => env.pool.interruptAll();
@@ -31,7 +31,7 @@ export async function runArrivals(
     let next = offsets.next();
     while (!next.done && !env.signal.aborted) {
       const now = performance.now() - t0;
-      if (now >= hardMs) break;
+      if (!(now < hardMs)) break; // also ends a loop whose clock went wrong (NaN)
       let dropped = 0;
       for (; !next.done && next.value <= now; next = offsets.next()) {
         if (!running.start(t0 + next.value)) dropped++;

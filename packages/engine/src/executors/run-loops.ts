@@ -15,16 +15,20 @@ export async function runLoops(
   regularMs: number,
   gracefulStopMs: number,
 ): Promise<void> {
-  const loops = Array.from({ length: vus }, (_, i) => new VuLoop(env.pool.at(i), next, env.gauge));
+  // The clock is checked before each iteration too: a timer may fire a little late.
+  const endAt = env.startAt + regularMs;
+  const gated = (vu: Vu) => performance.now() < endAt && next(vu);
+  const loops = Array.from({ length: vus }, (_, i) => new VuLoop(env.pool.at(i), gated, env.gauge));
   const hardStop = () => {
     for (const loop of loops) loop.hardStop();
   };
   if (env.signal.aborted) return;
   for (const loop of loops) loop.start();
+  const elapsed = performance.now() - env.startAt;
   const regular = setTimeout(() => {
     for (const loop of loops) loop.gracefulStop();
-  }, regularMs);
-  const hard = setTimeout(hardStop, regularMs + gracefulStopMs);
+  }, regularMs - elapsed);
+  const hard = setTimeout(hardStop, regularMs + gracefulStopMs - elapsed);
   env.signal.addEventListener('abort', hardStop, { once: true });
   try {
     await Promise.all(loops.map((loop) => loop.done));

@@ -14,7 +14,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Sleeps until the monotonic instant `at` (`performance.now()` ms). */
-export function sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
-  return sleep(at - performance.now(), signal);
+/**
+ * Sleeps until the monotonic instant `at` (`performance.now()` ms), never waking before it:
+ * timers count from the event loop's cached time, so they can fire a fraction of a ms early.
+ */
+export async function sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
+  for (let left = at - performance.now(); left > 0 && !signal?.aborted; left = at - performance.now()) {
+    await sleep(Math.max(left, 1), signal);
+  }
 }
