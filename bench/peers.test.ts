@@ -1,7 +1,7 @@
 /** The peers' output parsers, on output captured from wrk 4.1.0, autocannon 9.0.0 and a dlt summary. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Load, parseAutocannon, parseDlt, parseWrk, peers, type ToolResult } from './peers.ts';
+import { idleTestFile, type Load, parseAutocannon, parseDlt, parseWrk, peers, type ToolResult } from './peers.ts';
 
 const wrkOk = `Running 3s test @ http://127.0.0.1:18089/
   1 threads and 50 connections
@@ -166,30 +166,77 @@ for (const c of bad) {
 
 const closed: Load = { kind: 'closed', connections: 50, durationS: 10 };
 const rate: Load = { kind: 'rate', rate: 2000, connections: 50, durationS: 10 };
+const idle: Load = { kind: 'idle', connections: 2000, durationS: 10 };
 const url = 'http://127.0.0.1:8089/';
+const p = peers('/repo');
+const dltCommon = ['--quiet', '--out', 'json=/tmp/s.json', '--workers'];
 
-test('command lines follow the method (wrk closed only, dlt writes its summary)', () => {
-  const p = peers('/repo');
-  assert.deepEqual(p.wrk.command(closed, url, 'x')?.args, ['-t1', '-c50', '-d10s', '--latency', url]);
-  assert.equal(p.wrk.command(rate, url, 'x'), undefined);
-  const ac = p.autocannon.command(rate, url, 'x')?.args ?? [];
-  assert.deepEqual(ac.slice(1), ['-c', '50', '-d', '10', '-j', '--overallRate', '2000', url]);
-  const dlt = p.dlt.command({ ...closed, workers: 2 }, url, '/tmp/s.json')?.args ?? [];
-  assert.deepEqual(dlt, [
-    '/repo/packages/cli/src/bin.ts',
-    'run',
-    '--url',
-    url,
-    '-c',
-    '50',
-    '-d',
-    '10s',
-    '--quiet',
-    '--out',
-    'json=/tmp/s.json',
-    '--workers',
-    '2',
-  ]);
-  assert.ok(p.dlt.command(rate, url, 'f')?.args.join(' ').includes('--rate 2000 --workers 1'));
+const commands: readonly [string, () => unknown, unknown][] = [
+  ['wrk closed', () => p.wrk.command(closed, url, 'x')?.args, ['-t1', '-c50', '-d10s', '--latency', url]],
+  ['wrk has no rate mode', () => p.wrk.command(rate, url, 'x'), undefined],
+  ['wrk has no idle mode', () => p.wrk.command(idle, url, 'x'), undefined],
+  [
+    'autocannon closed',
+    () => p.autocannon.command(closed, url, 'x')?.args.slice(1),
+    ['-c', '50', '-d', '10', '-j', url],
+  ],
+  [
+    'autocannon rate',
+    () => p.autocannon.command(rate, url, 'x')?.args.slice(1),
+    ['-c', '50', '-d', '10', '-j', '--overallRate', '2000', url],
+  ],
+  [
+    'autocannon idle: one request per second per connection',
+    () => p.autocannon.command(idle, url, 'x')?.args.slice(1),
+    ['-c', '2000', '-d', '10', '-j', '--overallRate', '2000', url],
+  ],
+  [
+    'dlt closed with 2 workers',
+    () => p.dlt.command({ ...closed, workers: 2 }, url, '/tmp/s.json')?.args,
+    ['/repo/packages/cli/src/bin.ts', 'run', '--url', url, '-c', '50', '-d', '10s', ...dltCommon, '2'],
+  ],
+  [
+    'dlt rate',
+    () => p.dlt.command(rate, url, '/tmp/s.json')?.args,
+    [
+      '/repo/packages/cli/src/bin.ts',
+      'run',
+      '--url',
+      url,
+      '--rate',
+      '2000',
+      '-c',
+      '50',
+      '-d',
+      '10s',
+      ...dltCommon,
+      '1',
+    ],
+  ],
+  [
+    'dlt idle runs a test file it brings along',
+    () => p.dlt.command(idle, url, '/tmp/s.json'),
+    {
+      cmd: process.execPath,
+      args: ['/repo/packages/cli/src/bin.ts', 'run', '/tmp/s.yaml', ...dltCommon, '1'],
+      files: [{ path: '/tmp/s.yaml', text: idleTestFile(url, 2000, 10) }],
+    },
+  ],
+];
+
+for (const [name, got, want] of commands) {
+  test(`command line: ${name}`, () => {
+    assert.deepEqual(got(), want);
+  });
+}
+
+test('idleTestFile: N VUs, each pausing 1 s after its request', () => {
+  const text = idleTestFile(url, 10_000, 3);
+  for (const want of ['executor: constant-vus', 'vus: 10000', 'duration: 3s', 'think-time: 1s', `- ${url}`]) {
+    assert.ok(text.includes(want), want);
+  }
+});
+
+test('dlt without a summary file is an error', () => {
   assert.throws(() => p.dlt.parse('', undefined), /no summary file/);
 });

@@ -5,10 +5,14 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-/** The load to apply: a closed loop over N connections, or a constant arrival rate. */
+/**
+ * The load to apply: a closed loop over N connections, a constant arrival rate, or N open
+ * keep-alive connections that each send one request per second.
+ */
 export type Load =
   | { readonly kind: 'closed'; readonly connections: number; readonly durationS: number; readonly workers?: number }
-  | { readonly kind: 'rate'; readonly rate: number; readonly connections: number; readonly durationS: number };
+  | { readonly kind: 'rate'; readonly rate: number; readonly connections: number; readonly durationS: number }
+  | { readonly kind: 'idle'; readonly connections: number; readonly durationS: number };
 
 /** What a tool says about its own run; times in milliseconds. */
 export interface ToolResult {
@@ -25,10 +29,17 @@ export interface ToolResult {
 export const peerNames = ['wrk', 'autocannon', 'dlt'] as const;
 export type PeerName = (typeof peerNames)[number];
 
+/** A command line, and the files it reads that must be written first. */
+export interface PeerCommand {
+  readonly cmd: string;
+  readonly args: readonly string[];
+  readonly files?: readonly { readonly path: string; readonly text: string }[];
+}
+
 /** How to run one tool. `command` returns undefined for a load the tool cannot apply. */
 export interface Peer {
   readonly name: PeerName;
-  command(load: Load, url: string, outFile: string): { readonly cmd: string; readonly args: string[] } | undefined;
+  command(load: Load, url: string, outFile: string): PeerCommand | undefined;
   /** Reads the tool's result from its stdout or, for dlt, the JSON summary file. */
   parse(stdout: string, outFileText: string | undefined): ToolResult;
 }
@@ -126,37 +137,82 @@ function scheduleLagP99(schedule: unknown): number | undefined {
 
 const autocannonBin = join(createRequire(import.meta.url).resolve('autocannon/package.json'), '..', 'autocannon.js');
 
+/**
+ * dlt's idle load as a test file: N VUs in a closed loop, each pausing 1 s after its request,
+ * so every VU keeps its own connection open and uses it once a second.
+ */
+export function idleTestFile(url: string, connections: number, durationS: number): string {
+  return [
+    'execution:',
+    '  - executor: constant-vus',
+    `    vus: ${connections}`,
+    `    duration: ${durationS}s`,
+    '    scenario: idle',
+    'scenarios:',
+    '  idle:',
+    '    think-time: 1s',
+    '    requests:',
+    `      - ${url}`,
+    '',
+  ].join('\n');
+}
+
+/** dlt's command: quick mode (--url) for closed and rate loads, a test file for idle ones. */
+function dltCommand(bin: string, load: Load, url: string, outFile: string): PeerCommand {
+  // The CLI's entry run directly by Node, as autocannon is, so both skip the ./dlt shell bootstrap.
+  const common = [
+    '--quiet',
+    '--out',
+    `json=${outFile}`,
+    '--workers',
+    String(load.kind === 'closed' ? (load.workers ?? 1) : 1),
+  ];
+  const duration = ['-d', `${load.durationS}s`];
+  switch (load.kind) {
+    case 'closed':
+      return {
+        cmd: process.execPath,
+        args: [bin, 'run', '--url', url, '-c', String(load.connections), ...duration, ...common],
+      };
+    case 'rate': {
+      const rate = ['--rate', String(load.rate), '-c', String(load.connections)];
+      return { cmd: process.execPath, args: [bin, 'run', '--url', url, ...rate, ...duration, ...common] };
+    }
+    case 'idle': {
+      const file = `${outFile.replace(/\.json$/, '')}.yaml`;
+      const text = idleTestFile(url, load.connections, load.durationS);
+      return { cmd: process.execPath, args: [bin, 'run', file, ...common], files: [{ path: file, text }] };
+    }
+  }
+}
+
+/** autocannon's command; idle is one request per second per connection (`--overallRate N -c N`). */
+function autocannonCommand(load: Load, url: string): PeerCommand {
+  const args = [autocannonBin, '-c', String(load.connections), '-d', String(load.durationS), '-j'];
+  if (load.kind === 'rate') args.push('--overallRate', String(load.rate));
+  if (load.kind === 'idle') args.push('--overallRate', String(load.connections));
+  return { cmd: process.execPath, args: [...args, url] };
+}
+
 /** Builds the peers; `root` is the repository, where dlt's CLI lives. */
 export function peers(root: string, wrk = 'wrk'): Readonly<Record<PeerName, Peer>> {
-  const seconds = (s: number) => String(s);
   return {
     wrk: {
       name: 'wrk',
       command: (load, url) =>
         load.kind === 'closed'
-          ? { cmd: wrk, args: ['-t1', `-c${load.connections}`, `-d${seconds(load.durationS)}s`, '--latency', url] }
+          ? { cmd: wrk, args: ['-t1', `-c${load.connections}`, `-d${load.durationS}s`, '--latency', url] }
           : undefined,
       parse: (stdout) => parseWrk(stdout),
     },
     autocannon: {
       name: 'autocannon',
-      command: (load, url) => {
-        const base = [autocannonBin, '-c', String(load.connections), '-d', seconds(load.durationS), '-j'];
-        if (load.kind === 'rate') base.push('--overallRate', String(load.rate));
-        return { cmd: process.execPath, args: [...base, url] };
-      },
+      command: (load, url) => autocannonCommand(load, url),
       parse: (stdout) => parseAutocannon(stdout),
     },
     dlt: {
       name: 'dlt',
-      command: (load, url, outFile) => {
-        // The CLI's entry run directly by Node, as autocannon is, so both skip the ./dlt shell bootstrap.
-        const args = [join(root, 'packages/cli/src/bin.ts'), 'run', '--url', url, '-c', String(load.connections)];
-        args.push('-d', `${seconds(load.durationS)}s`, '--quiet', '--out', `json=${outFile}`);
-        if (load.kind === 'rate') args.push('--rate', String(load.rate), '--workers', '1');
-        else args.push('--workers', String(load.workers ?? 1));
-        return { cmd: process.execPath, args };
-      },
+      command: (load, url, outFile) => dltCommand(join(root, 'packages/cli/src/bin.ts'), load, url, outFile),
       parse: (_stdout, outFileText) => {
         if (outFileText === undefined) throw new Error('dlt wrote no summary file');
         return parseDlt(outFileText);

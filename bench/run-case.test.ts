@@ -64,6 +64,24 @@ test('runCase: autocannon for 1 s, with its cost, the target CPU and the open co
   assert.equal(r.peakConnections, 2);
 });
 
+test('runCase: dlt holds N idle connections from its test file, one request per second each', async (t) => {
+  const ctx = await nodeTarget(t);
+  const root = join(import.meta.dirname, '..');
+  const idle: BenchCase = {
+    ...closed1s,
+    id: 'dlt 5',
+    suite: 'idle',
+    tool: 'dlt',
+    role: 'few',
+    load: { kind: 'idle', connections: 5, durationS: 2 },
+  };
+  const r = await runCase(idle, peers(root).dlt, 1, ctx);
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  assert.equal(r.peakConnections, 5);
+  // 5 VUs × (a request at 0 s and at ~1 s) in 2 s; a third may slip in at the very end.
+  assert.ok(r.result.requests >= 10 && r.result.requests <= 15, `${r.result.requests} requests`);
+});
+
 const failing: readonly [string, Peer, RegExp][] = [
   [
     'a crash names its error',

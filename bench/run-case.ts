@@ -2,7 +2,7 @@
  * Runs one case once: the generator under measure(), the nginx worker's CPU read before and
  * after, and (idle suite) the open connections counted while it runs. Failures become records.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { establishedTo, machineBusySeconds, measure } from './measure.ts';
 import type { NginxTarget } from './nginx.ts';
@@ -68,11 +68,13 @@ export async function runCase(c: BenchCase, peer: Peer, rep: number, ctx: RunCon
   const outFile = join(ctx.scratchDir, `${c.tool}-${process.pid}-${nextOut++}.json`);
   const command = peer.command(c.load, ctx.target.url, outFile);
   if (command === undefined) return fail(`cannot apply a ${c.load.kind} load`);
+  for (const f of command.files ?? []) await writeFile(f.path, f.text);
   const cpuBefore = await ctx.target.workerCpuSeconds();
   const busyBefore = await machineBusySeconds();
   const counter = c.countConnections ? connectionCounter(ctx.target.port) : undefined;
   const m = await measure({
-    ...command,
+    cmd: command.cmd,
+    args: command.args,
     cpus: c.cpus,
     timeoutS: c.load.durationS + graceS,
     cwd: ctx.scratchDir,
@@ -82,7 +84,7 @@ export async function runCase(c: BenchCase, peer: Peer, rep: number, ctx: RunCon
   const targetCpuS = (await ctx.target.workerCpuSeconds()) - cpuBefore;
   const busyS = (await machineBusySeconds()) - busyBefore;
   const outText = await readFile(outFile, 'utf8').catch(() => undefined);
-  await rm(outFile, { force: true });
+  await Promise.all([outFile, ...(command.files ?? []).map((f) => f.path)].map((p) => rm(p, { force: true })));
   if (m.exitCode === 124 || m.exitCode === 137) return fail(`run timed out after ${c.load.durationS + graceS} s`);
   if (m.exitCode !== 0) return fail(`run failed: ${firstLine(m.stderr, m.stdout)}`);
   if (m.cost === undefined) return fail('run has no /usr/bin/time report');

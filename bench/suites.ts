@@ -64,7 +64,7 @@ export function suites(o: SuiteOptions): Readonly<Record<SuiteName, Suite>> {
     connections: 50,
     durationS,
   });
-  const idle = (n: number): Load => ({ kind: 'rate', rate: n, connections: n, durationS: o.durationS });
+  const idle = (n: number): Load => ({ kind: 'idle', connections: n, durationS: o.durationS });
   const tools = ['wrk', 'autocannon', 'dlt'] as const;
   return {
     closed: {
