@@ -23,13 +23,11 @@ test('constant-arrival-rate: 500/s for 4 s sends 2,000 requests (± 1 %), on sch
   assert.equal(sink.dropped.get('main') ?? 0, 2000 - sink.samples.length);
   const elapsed = result.endedAt - result.startedAt;
   assert.ok(elapsed >= 3990 && elapsed < 4300, `ran ${elapsed} ms`);
-  // Intended times sit on the schedule's 2 ms grid (give or take the program's own time before
-  // its first request, which is not latency).
+  // Intended times sit on the schedule's 2 ms grid, give or take the program's own time before
+  // its first request (not latency; a GC pause can make it long once in a while).
   const offsets = sink.samples.map((s) => s.intendedAt - result.startedAt);
-  assert.ok(
-    offsets.every((o) => Math.abs(o / 2 - Math.round(o / 2)) < 0.25),
-    'intended times on the 2 ms grid',
-  );
+  const onGrid = offsets.filter((o) => Math.abs(o / 2 - Math.round(o / 2)) < 0.1).length;
+  assert.ok(onGrid >= 0.99 * offsets.length, `${offsets.length - onGrid} intended times off the 2 ms grid`);
   const lag = percentile(
     sink.samples.map((s) => s.startedAt - s.intendedAt),
     50,

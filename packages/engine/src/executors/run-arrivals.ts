@@ -2,7 +2,6 @@
  * The common run of the open-model executors: one scheduler loop per executor starts every
  * iteration at its intended time on a free VU, with no timer per arrival.
  */
-import { sleep } from '../vu/sleep.ts';
 import type { Vu } from '../vu/vu.ts';
 import type { ExecutorEnv } from './executor-env.ts';
 
@@ -24,9 +23,14 @@ export async function runArrivals(
   const t0 = env.startAt;
   const hardMs = regularMs + gracefulStopMs;
   const running = new Running(env);
+  const alarm = new Alarm();
   const interrupt = () => env.pool.interruptAll();
-  const hard = setTimeout(interrupt, hardMs);
-  env.signal.addEventListener('abort', interrupt, { once: true });
+  const onAbort = () => {
+    interrupt();
+    alarm.ring();
+  };
+  const hard = setTimeout(interrupt, t0 + hardMs - performance.now());
+  env.signal.addEventListener('abort', onAbort, { once: true });
   try {
     let next = offsets.next();
     while (!next.done && !env.signal.aborted) {
@@ -37,15 +41,48 @@ export async function runArrivals(
         if (!running.start(t0 + next.value)) dropped++;
       }
       if (dropped > 0) env.sink.recordDropped(scenario, dropped);
-      if (!next.done) await sleep(next.value - (performance.now() - t0), env.signal);
+      const wait = next.done ? 0 : next.value - (performance.now() - t0);
+      if (wait > 0) await alarm.wait(wait);
     }
     const rest = env.signal.aborted ? 0 : countRest(offsets, next);
     if (rest > 0) env.sink.recordDropped(scenario, rest);
     await running.idle();
   } finally {
     clearTimeout(hard);
-    env.signal.removeEventListener('abort', interrupt);
+    env.signal.removeEventListener('abort', onAbort);
     running.close();
+  }
+}
+
+/**
+ * The scheduler's sleep: one timer at a time and no abort listener per wait (the loop wakes
+ * up to a thousand times a second), rung early when the executor is stopped.
+ */
+class Alarm {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #wake: (() => void) | null = null;
+  readonly #onTimer = () => {
+    this.#timer = undefined;
+    this.#fire();
+  };
+
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+      this.#timer = setTimeout(this.#onTimer, ms);
+    });
+  }
+
+  /** Wakes the waiting loop now. */
+  ring(): void {
+    clearTimeout(this.#timer);
+    this.#fire();
+  }
+
+  #fire(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
   }
 }
 
