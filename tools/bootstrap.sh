@@ -45,14 +45,9 @@ ensure_packages() {
   sum=$(cat "$ROOT/package.json" "$ROOT"/packages/*/package.json "$ROOT/package-lock.json" 2>/dev/null | cksum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then return; fi
   say "installing npm packages"
-  if [ -f "$ROOT/package-lock.json" ]; then cmd=ci; else cmd=install; fi
-  # npm ci refuses a lock that lacks other platforms' optional packages (e.g. biome's, when the
-  # registry has only the Linux builds); npm install accepts the same lock, so fall back to it.
-  if ! (cd "$ROOT" && PATH="$(dirname "$NODE"):$PATH" npm "$cmd" --no-audit --no-fund --loglevel=error >&2); then
-    [ "$cmd" = ci ] || { say "npm $cmd failed"; exit 1; }
-    say "npm ci failed; trying npm install"
-    (cd "$ROOT" && PATH="$(dirname "$NODE"):$PATH" npm install --no-audit --no-fund --loglevel=error >&2) || { say "npm install failed"; exit 1; }
-  fi
+  # npm install, not npm ci: it installs exactly the lockfile too, but accepts a lock that lacks
+  # other platforms' optional packages (biome's, when a registry mirror has only some builds).
+  (cd "$ROOT" && PATH="$(dirname "$NODE"):$PATH" npm install --no-audit --no-fund --loglevel=error >&2) || { say "npm install failed"; exit 1; }
   sum=$(cat "$ROOT/package.json" "$ROOT"/packages/*/package.json "$ROOT/package-lock.json" 2>/dev/null | cksum | cut -d' ' -f1)
   echo "$sum" > "$stamp"
 }
