@@ -12,12 +12,29 @@
  *   agent → started, snapshot (every second) …, then uploads its TaskResult over HTTP
  *           (PUT /api/agent/tasks/{taskId}/result, idempotent, retried until acknowledged) → done
  *   server → cancel          agent stops at once, uploads what it measured, → done {interrupted}
+ *
+ * After a dropped connection the agent dials again (backoff), says hello with the same agentId
+ * and its `running` tasks, and once welcomed sends what it queued while away (snapshots
+ * included) in order. An `assign` or `start` repeated for a task it already has is answered with
+ * that task's current state rather than run twice.
  */
 import type { Problem } from './errors.ts';
 import type { Snapshot } from './snapshot.ts';
 
 /** Bumped on any incompatible change; a server refuses an agent with another version. */
 export const protocolVersion = 1;
+
+/**
+ * Where an agent opens its control channel (a WebSocket upgrade with
+ * `Authorization: Bearer <agent token>`). A bad token is answered 401 before the upgrade; a
+ * bad hello is answered `refused` and the socket closed.
+ */
+export const agentConnectPath = '/api/agents/connect';
+
+/** Where an agent PUTs a task's `TaskUpload` (same token); any 2xx acknowledges it, repeats included. */
+export function agentResultPath(taskId: string): string {
+  return `/api/agent/tasks/${encodeURIComponent(taskId)}/result`;
+}
 
 /** What a task runs: the test, and which share of it. */
 export interface TaskSpec {
@@ -77,6 +94,8 @@ export type ServerMessage =
       readonly task: TaskSpec;
       /** Measured clock offset: agent clock − server clock, ms. */
       readonly clockOffsetMs: number;
+      /** Round-trip time of the ping the offset came from, ms (echoed in the upload). */
+      readonly rttMs?: number;
     }
   /** Start at this instant of the server's clock (epoch ms); the agent converts with its offset. */
   | { readonly type: 'start'; readonly taskId: string; readonly atServerMs: number }
