@@ -29,12 +29,9 @@ class LeanHttpClient implements HttpClient {
   /** Idle connections per pool key. */
   #idle = new Map<string, Connection[]>();
   #all = new Set<Connection>();
-  #toIdle = (c: Connection): void => {
-    this.#idle.get(c.poolKey)?.push(c);
-  };
   #exchange = (req: Prepared): Promise<ClientResponse> => {
     const pool = this.#idle.get(req.poolKey) ?? this.#newPool(req.poolKey);
-    const connection = pool.pop() ?? this.#newConnection(req.poolKey);
+    const connection = pool.pop() ?? this.#newConnection(pool);
     return connection.request(req, req.timeoutMs ?? this.#timeoutMs, this.#signal);
   };
   /** The signal of the send in progress, read synchronously by `#exchange`. */
@@ -81,8 +78,8 @@ class LeanHttpClient implements HttpClient {
     return pool;
   }
 
-  #newConnection(key: string): Connection {
-    const connection = new Connection(key, this.#dns, this.#toIdle);
+  #newConnection(pool: Connection[]): Connection {
+    const connection = new Connection(this.#dns, pool);
     this.#all.add(connection);
     return connection;
   }

@@ -19,21 +19,19 @@ import type { DnsCache } from './types.ts';
  */
 const readBuffer = Buffer.allocUnsafe(64 * 1024);
 
-/** Called when the connection can take another request. */
-type OnIdle = (connection: Connection) => void;
-
 /** A keep-alive connection that reconnects itself when the server has closed it. */
 export class Connection {
-  readonly poolKey: string;
   #dns: DnsCache;
-  #onIdle: OnIdle;
+  /** Where this connection goes back when it can take another request. */
+  #idle: Connection[];
   #socket: net.Socket | null = null;
   /** Bumped whenever the socket is dropped, so late socket and DNS callbacks can tell they are stale. */
   #gen = 0;
   #parser = new ResponseParser();
   #session: Buffer | undefined;
   #timer: NodeJS.Timeout | null = null;
-  #timerMs = 0;
+  #deadline = 0;
+  #timeoutMs = 0;
   #signal: AbortSignal | null = null;
 
   // The request in flight (at most one).
@@ -52,17 +50,15 @@ export class Connection {
   #reused = false;
   #retried = false;
 
-  constructor(poolKey: string, dns: DnsCache, onIdle: OnIdle) {
-    this.poolKey = poolKey;
+  constructor(dns: DnsCache, idle: Connection[]) {
     this.#dns = dns;
-    this.#onIdle = onIdle;
+    this.#idle = idle;
   }
 
   /** Sends `req` (the caller checked the signal is not aborted) and resolves when it is done. */
   request(req: Prepared, timeoutMs: number, signal: AbortSignal | undefined): Promise<ClientResponse> {
-    const { promise, resolve } = Promise.withResolvers<ClientResponse>();
+    const promise = new Promise<ClientResponse>(this.#capture);
     this.#req = req;
-    this.#resolve = resolve;
     this.#startedAt = performance.now();
     this.#blocked = 0;
     this.#retried = false;
@@ -71,6 +67,10 @@ export class Connection {
     this.#attempt();
     return promise;
   }
+
+  #capture = (resolve: (response: ClientResponse) => void): void => {
+    this.#resolve = resolve;
+  };
 
   /** Ends any request in flight as aborted and closes the socket. */
   close(): void {
@@ -93,7 +93,7 @@ export class Connection {
     const socket = this.#socket;
     if (socket?.writable) {
       this.#reused = true;
-      this.#write(socket);
+      this.#write(socket, this.#startedAt); // nothing happened since the start worth a clock read
     } else {
       this.#reused = false;
       this.#open(req);
@@ -138,7 +138,7 @@ export class Connection {
       if (req.secure) this.#handshake(req, raw, gen, now);
       else {
         raw.on('end', () => this.#lost(gen, null));
-        this.#write(raw);
+        this.#write(raw, now);
       }
     });
   }
@@ -165,14 +165,15 @@ export class Connection {
     });
     socket.on('secureConnect', () => {
       if (gen !== this.#gen) return;
-      this.#tlsMs = performance.now() - startedAt;
-      this.#write(socket);
+      const now = performance.now();
+      this.#tlsMs = now - startedAt;
+      this.#write(socket, now);
     });
   }
 
-  #write(socket: net.Socket): void {
+  #write(socket: net.Socket, now: number): void {
     this.#phase = 'exchange';
-    this.#writeAt = performance.now();
+    this.#writeAt = now;
     socket.write(this.#req!.wire, this.#onWritten);
     if (socket.writableLength === 0) this.#sentAt = performance.now();
   }
@@ -191,10 +192,12 @@ export class Connection {
       this.#drop(); // bytes nobody asked for: the connection can no longer be trusted
       return;
     }
-    if (this.#firstByteAt === 0) this.#firstByteAt = performance.now();
+    const first = this.#firstByteAt === 0;
+    if (first) this.#firstByteAt = performance.now();
     const parser = this.#parser;
     const used = parser.execute(buf, length);
-    if (parser.done) this.#complete(used < length);
+    // A response that came whole in one read had its last byte when it had its first.
+    if (parser.done) this.#complete(used < length, first ? this.#firstByteAt : performance.now());
     else if (parser.failed) this.#fail(ErrorKind.Protocol, parser.error);
   }
 
@@ -204,7 +207,7 @@ export class Connection {
     this.#drop();
     if (this.#resolve === null) return;
     const parser = this.#parser;
-    if (this.#phase === 'exchange' && err === null && parser.finish()) this.#complete(false);
+    if (this.#phase === 'exchange' && err === null && parser.finish()) this.#complete(false, performance.now());
     else if (this.#reused && !this.#retried && this.#phase === 'exchange' && !parser.started) {
       // The server closed a kept-alive connection as we reused it: try once more on a new one.
       this.#retried = true;
@@ -214,7 +217,7 @@ export class Connection {
     else this.#fail(ErrorKind.Reset, parser.started ? 'connection closed mid-response' : 'connection closed');
   }
 
-  #complete(extraBytes: boolean): void {
+  #complete(extraBytes: boolean, now: number): void {
     const req = this.#req!;
     const parser = this.#parser;
     const response = new ClientResponse(
@@ -223,7 +226,7 @@ export class Connection {
       bodyOf(parser, req),
       null,
       undefined,
-      this.#timings(performance.now()),
+      this.#timings(now),
       req.wire.length,
       parser.bytes,
       req.url,
@@ -244,7 +247,7 @@ export class Connection {
     const resolve = this.#resolve!;
     this.#resolve = null;
     this.#req = null;
-    this.#onIdle(this);
+    this.#idle.push(this);
     resolve(response);
   }
 
@@ -271,20 +274,28 @@ export class Connection {
     socket.destroy();
   }
 
-  /** One timer per connection, re-armed per request; `refresh()` avoids allocating a new one. */
+  /**
+   * One timer per connection, armed only when none is pending: a request just sets its
+   * deadline, and a timer that fires early (set for an earlier request) re-arms itself for
+   * the time left. Requests on a busy connection so cost no timer work at all.
+   */
   #arm(ms: number): void {
-    if (this.#timer !== null && this.#timerMs === ms) {
-      this.#timer.refresh();
-      return;
+    this.#deadline = this.#startedAt + ms;
+    this.#timeoutMs = ms;
+    if (this.#timer === null) {
+      this.#timer = setTimeout(this.#onTimeout, ms);
+      this.#timer.unref(); // the socket or DNS lookup keeps the process alive while a request is in flight
     }
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = setTimeout(this.#onTimeout, ms);
-    this.#timer.unref(); // the socket or DNS lookup keeps the process alive while a request is in flight
-    this.#timerMs = ms;
   }
 
   #onTimeout = (): void => {
-    if (this.#resolve !== null) this.#fail(ErrorKind.Timeout, `no response within ${this.#timerMs} ms`);
+    this.#timer = null;
+    if (this.#resolve === null) return;
+    const left = this.#deadline - performance.now();
+    if (left > 0) {
+      this.#timer = setTimeout(this.#onTimeout, left);
+      this.#timer.unref();
+    } else this.#fail(ErrorKind.Timeout, `no response within ${this.#timeoutMs} ms`);
   };
 
   #watch(signal: AbortSignal): void {

@@ -4,10 +4,14 @@
  * parsing, and accepts input split at any byte.
  */
 
+import { HeadInfo, malformed, scanHead } from './response-head.ts';
+
 /** A response head (status line and headers) larger than this is a protocol error. */
 export const maxHeadBytes = 64 * 1024;
 /** A kept (text/binary) body larger than this is a protocol error; discarded bodies have no cap. */
 export const maxBodyBytes = 32 * 1024 * 1024;
+/** How much of a chunk is first tried as the head; longer heads are gathered, then scanned. */
+const headWindow = 1024;
 /** A chunk-size line (size and extensions) longer than this is a protocol error. */
 const maxChunkLine = 4096;
 
@@ -165,39 +169,45 @@ export class ResponseParser {
   }
 
   /**
-   * Returns a head (or trailer block) ending in a blank line as latin1 text, without that
-   * blank line, and sets `#blockEnd` to the offset in `buf` just past it. Returns null when
-   * more bytes are needed (they are kept) or the block is too large (then the parser failed).
+   * Buffers bytes until a blank line ends the block (head or trailers) and returns the
+   * block's length in `#acc`, or -1 when more bytes are needed (or the block is too large,
+   * then the parser failed). Sets `#blockEnd` to the offset in `buf` just past the block.
    */
-  #block(buf: Buffer, at: number): string | null {
-    if (this.#accLen === 0) {
-      const end = buf.indexOf(headEnd, at);
-      if (end !== -1 && end + 4 <= this.#end && end - at <= maxHeadBytes) {
-        this.#blockEnd = end + 4;
-        return buf.toString('latin1', at, end);
-      }
-    }
+  #gather(buf: Buffer, at: number): number {
     const prior = this.#accLen;
     this.#append(buf, at, Math.min(this.#end - at, maxHeadBytes + 4 - prior));
     const end = this.#acc.subarray(0, this.#accLen).indexOf(headEnd, Math.max(0, prior - 3));
     this.#blockEnd = this.#end;
     if (end === -1 || end > maxHeadBytes) {
       if (end !== -1 || this.#accLen >= maxHeadBytes + 4) this.#fail(`response head larger than ${maxHeadBytes} bytes`);
-      return null;
+      return -1;
     }
     this.#blockEnd = at + end + 4 - prior;
     this.#accLen = 0;
-    return this.#acc.toString('latin1', 0, end);
+    return end + 4;
   }
 
   #blockEnd = 0;
   /** Where the input of the current `execute` ends (the buffer may be longer). */
   #end = 0;
+  #info = new HeadInfo();
 
+  /**
+   * Parses a head straight from `buf` when it is all there (the usual case), else gathers it
+   * first. A short window is turned into a string, since most heads are shorter than that.
+   */
   #head(buf: Buffer, at: number): number {
-    const text = this.#block(buf, at);
-    if (text !== null) this.#onHead(text);
-    return this.#blockEnd;
+    if (this.#accLen === 0) {
+      const window = latin1(buf, at, Math.min(this.#end, at + headWindow));
+      const next = scanHead(window, this.#info);
+      if (next >= 0) return this.#onHead(window, at + next);
+      if (next === malformed) return this.#fail(this.#info.error);
+    }
+    const length = this.#gather(buf, at);
+    if (length === -1) return this.#blockEnd;
+    const head = latin1(this.#acc, 0, length);
+    if (scanHead(head, this.#info) !== length) return this.#fail(this.#info.error || 'bad response head');
+    return this.#onHead(head, this.#blockEnd);
   }
 
   /** Trailers follow the last chunk; the usual case is none, just the final CRLF. */
@@ -206,55 +216,45 @@ export class ResponseParser {
       this.#state = State.Done;
       return at + 2;
     }
-    if (this.#accLen === 0) this.#append(crlf, 0, 2); // so an empty trailer block also ends in a blank line
-    const text = this.#block(buf, at);
-    if (text === null) return this.#blockEnd;
-    const next = this.#blockEnd;
-    const problem = typeof framingOf(text.slice(2)) === 'string';
-    if (problem) return this.#fail('bad trailer line');
-    if (text.length > 2) this.headText += this.headText === '' ? text.slice(2) : text;
+    if (this.#accLen === 0) this.#append(crlf, 0, 2); // so that no trailers also end in a blank line
+    const length = this.#gather(buf, at);
+    if (length === -1) return this.#blockEnd;
+    const trailers = latin1(this.#acc, 2, Math.max(2, length - 4));
+    if (scanHead(`HTTP/1.1 200 OK\r\n${trailers}\r\n\r\n`, this.#info) < 0) return this.#fail('bad trailer line');
+    if (trailers !== '') this.headText += this.headText === '' ? trailers : `\r\n${trailers}`;
     this.#state = State.Done;
+    return this.#blockEnd;
+  }
+
+  /** Acts on a scanned head in `text`; returns `next` (where the body starts) for the caller. */
+  #onHead(text: string, next: number): number {
+    const h = this.#info;
+    if (h.status < 200 && h.status !== 101) return next; // interim (100 Continue, 103 Early Hints): the real head follows
+    this.status = h.status;
+    this.headText = text.slice(h.headersAt, h.headersEnd);
+    this.keepAlive = h.close ? false : h.http10 ? h.keepAlive : true;
+    this.#frame(h);
     return next;
   }
 
-  #onHead(text: string): void {
-    const status = statusOf(text);
-    if (status === 0) {
-      this.#fail(`bad status line: ${JSON.stringify(text.slice(0, 40))}`);
-      return;
-    }
-    const lineEnd = text.indexOf('\r\n');
-    const headers = lineEnd === -1 ? '' : text.slice(lineEnd + 2);
-    const framing = framingOf(headers);
-    if (typeof framing === 'string') {
-      this.#fail(framing);
-      return;
-    }
-    if (status < 200 && status !== 101) return; // interim (100 Continue, 103 Early Hints): the real head follows
-    this.status = status;
-    this.headText = headers;
-    const http10 = text.charCodeAt(7) === 48;
-    this.keepAlive = framing.close ? false : http10 ? framing.keepAlive : true;
-    this.#frame(status, framing);
-  }
-
-  #frame(status: number, framing: Framing): void {
+  #frame(h: HeadInfo): void {
+    const status = h.status;
     if (this.#noBody || status === 204 || status === 304 || status === 101) {
       if (status === 101) this.keepAlive = false;
       this.#state = State.Done;
-    } else if (framing.chunked) {
+    } else if (h.chunked) {
       this.#state = State.ChunkSize;
       this.#remaining = 0;
       this.#digits = 0;
       this.#lineBytes = 0;
-    } else if (framing.encoded || framing.length < 0) {
+    } else if (h.encoded || h.length < 0) {
       this.keepAlive = false;
       this.#state = State.UntilClose;
-    } else if (this.#keepBody && framing.length > maxBodyBytes) {
+    } else if (this.#keepBody && h.length > maxBodyBytes) {
       this.#fail(`response body larger than ${maxBodyBytes} bytes`);
     } else {
-      this.#remaining = framing.length;
-      this.#state = framing.length === 0 ? State.Done : State.Length;
+      this.#remaining = h.length;
+      this.#state = h.length === 0 ? State.Done : State.Length;
     }
   }
 
@@ -309,77 +309,19 @@ export class ResponseParser {
 
 const crlf = Buffer.from('\r\n');
 
+type Latin1Slicer = { latin1Slice(start: number, end: number): string };
+
+/**
+ * `Buffer#latin1Slice` is what `toString('latin1', …)` ends up calling, minus argument checks
+ * that cost as much as the copy on a short head; the bounds here are always valid.
+ */
+function latin1(b: Buffer, start: number, end: number): string {
+  return (b as unknown as Latin1Slicer).latin1Slice(start, end);
+}
+
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   const l = c | 0x20;
   if (l >= 97 && l <= 102) return l - 87;
   return -1;
-}
-
-/** The status code of "HTTP/1.x NNN reason", or 0 when the line is malformed. */
-function statusOf(text: string): number {
-  if (!text.startsWith('HTTP/1.')) return 0;
-  const minor = text.charCodeAt(7);
-  if (minor < 48 || minor > 57 || text.charCodeAt(8) !== 32) return 0;
-  let status = 0;
-  for (let i = 9; i < 12; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (!(d >= 0 && d <= 9)) return 0;
-    status = status * 10 + d;
-  }
-  const after = text.charCodeAt(12);
-  if (!(Number.isNaN(after) || after === 32 || after === CR)) return 0;
-  return status >= 100 ? status : 0;
-}
-
-/** What the headers say about how the body is delimited and whether the connection stays open. */
-interface Framing {
-  length: number;
-  chunked: boolean;
-  /** A transfer coding other than a final `chunked`: the body runs until close. */
-  encoded: boolean;
-  close: boolean;
-  keepAlive: boolean;
-}
-
-/** Scans header lines for framing; only names of the right length are compared, so this stays cheap. */
-function framingOf(headers: string): Framing | string {
-  const f: Framing = { length: -1, chunked: false, encoded: false, close: false, keepAlive: false };
-  let pos = 0;
-  while (pos < headers.length) {
-    let end = headers.indexOf('\r\n', pos);
-    if (end === -1) end = headers.length;
-    const colon = headers.indexOf(':', pos);
-    if (colon <= pos || colon > end) return `bad header line: ${JSON.stringify(headers.slice(pos, end))}`;
-    const first = headers.charCodeAt(pos);
-    const last = headers.charCodeAt(colon - 1);
-    if (first === 32 || first === 9 || last === 32 || last === 9) return 'whitespace in header name';
-    const problem = colon - pos >= 10 && colon - pos <= 17 ? applyFraming(f, headers, pos, colon, end) : '';
-    if (problem !== '') return problem;
-    pos = end + 2;
-  }
-  return f;
-}
-
-function applyFraming(f: Framing, headers: string, pos: number, colon: number, end: number): string {
-  const name = headers.slice(pos, colon).toLowerCase();
-  if (name === 'content-length') {
-    const value = headers.slice(colon + 1, end).trim();
-    if (!/^\d{1,15}$/.test(value)) return `bad content-length: ${JSON.stringify(value)}`;
-    const length = Number(value);
-    if (f.length !== -1 && f.length !== length) return 'conflicting content-length headers';
-    f.length = length;
-  } else if (name === 'transfer-encoding') {
-    const value = headers
-      .slice(colon + 1, end)
-      .trim()
-      .toLowerCase();
-    f.chunked = value === 'chunked' || value.endsWith(',chunked') || /,\s*chunked$/.test(value);
-    f.encoded = !f.chunked;
-  } else if (name === 'connection') {
-    const value = headers.slice(colon + 1, end).toLowerCase();
-    if (value.includes('close')) f.close = true;
-    if (value.includes('keep-alive')) f.keepAlive = true;
-  }
-  return '';
 }
