@@ -13,3 +13,6 @@ export { longestEndMs, type RunOptions, type RunResult, runExecutor, runTest } f
 export type { SampleSink } from './sample-sink.ts';
 export type { ScenarioCounts } from './tally.ts';
 export { sleep } from './vu/sleep.ts';
+export { type IterationOutcome, Vu, type VuOptions } from './vu/vu.ts';
+export { VuGauge } from './vu/vu-gauge.ts';
+export { VuPool } from './vu/vu-pool.ts';

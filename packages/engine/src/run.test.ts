@@ -1,8 +1,10 @@
 /** `runTest`: executors side by side, start times, stopping by signal and by the hard cap, bad tests. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { Recorder } from '@dlt/metrics';
 import { type CompiledTest, DltError, ErrorCode, type VuContext } from '@dlt/model';
 import { runTest } from './run.ts';
+import type { SampleSink } from './sample-sink.ts';
 import { CollectingSink, getOnce, oneExecutor, specBase, type Target, target } from './test-kit.ts';
 
 let server: Target;
@@ -130,4 +132,15 @@ test('rejects a test whose executor names a missing program', async () => {
     assert.equal(e.problems[0].field, 'executors[0].program');
     return true;
   });
+});
+
+test('the metrics Recorder is a sink: it gets every request, iteration and VU', async () => {
+  const recorder = new Recorder();
+  const sink: SampleSink = recorder;
+  const spec = { ...specBase, executor: 'per-vu-iterations', vus: 4, iterations: 25, maxDurationMs: 5000 } as const;
+  await runTest(oneExecutor(spec, getOnce(server.url)), { sink });
+  const result = recorder.result();
+  assert.equal(result.totals.requests, 100);
+  assert.equal(result.iterations.iterations, 100);
+  assert.equal(result.vusMax, 4);
 });

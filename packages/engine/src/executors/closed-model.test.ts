@@ -195,3 +195,17 @@ test('ramping-vus: a jump at the start runs every VU it adds', async () => {
   assert.equal(seen.size, 3);
   assert.equal(sink.iterations.filter((i) => i.interrupted).length, 0);
 });
+
+test('zero-length executors end at once and send nothing', async () => {
+  const before = fast.count();
+  const cases = [
+    { ...specBase, executor: 'constant-vus', vus: 3, durationMs: 0 },
+    { ...specBase, executor: 'shared-iterations', vus: 3, iterations: 0, maxDurationMs: 1000 },
+    { ...specBase, executor: 'ramping-vus', startVus: 0, gracefulRampDownMs: 0, stages: [] },
+  ] as const;
+  for (const spec of cases) {
+    const result = await runTest(oneExecutor(spec, getOnce(fast.url)), { sink: new CollectingSink() });
+    assert.ok(result.endedAt - result.startedAt < 100, `${spec.executor} took ${result.endedAt - result.startedAt} ms`);
+  }
+  assert.equal(fast.count(), before);
+});

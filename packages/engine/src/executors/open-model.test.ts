@@ -16,10 +16,15 @@ test('constant-arrival-rate: 500/s for 4 s sends 2,000 requests (± 1 %), on sch
     timeUnitMs: 1000,
     durationMs: 4000,
     preAllocatedVus: 20,
-    maxVus: 50,
+    // Room for a burst: a busy machine can hold the scheduler back, then due arrivals start together.
+    maxVus: 500,
   } as const;
   const result = await runTest(oneExecutor(spec, getOnce(server.url)), { sink });
-  assert.ok(Math.abs(server.count() - 2000) <= 20, `${server.count()} requests at the target`);
+  const errors = sink.samples.filter((s) => s.error !== null).length;
+  assert.ok(
+    Math.abs(server.count() - 2000) <= 20,
+    `${server.count()} requests at the target, ${errors} errors, ${JSON.stringify(result.scenarios)}`,
+  );
   assert.equal(sink.dropped.get('main') ?? 0, 2000 - sink.samples.length);
   const elapsed = result.endedAt - result.startedAt;
   assert.ok(elapsed >= 3990 && elapsed < 4300, `ran ${elapsed} ms`);

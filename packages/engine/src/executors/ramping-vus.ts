@@ -27,7 +27,7 @@ export async function rampingVus(spec: RampingVus, env: ExecutorEnv): Promise<vo
   };
   const stopAll = () => hardStop(0);
   const t0 = env.startAt;
-  const hard = setTimeout(stopAll, t0 + maxDurationMs(spec) - performance.now());
+  const hard = setTimeout(stopAll, Math.max(0, t0 + maxDurationMs(spec) - performance.now()));
   env.signal.addEventListener('abort', stopAll, { once: true });
   let scheduled = 0;
   let allowed = 0;

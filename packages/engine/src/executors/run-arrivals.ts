@@ -29,7 +29,7 @@ export async function runArrivals(
     interrupt();
     alarm.ring();
   };
-  const hard = setTimeout(interrupt, t0 + hardMs - performance.now());
+  const hard = setTimeout(interrupt, Math.max(0, t0 + hardMs - performance.now()));
   env.signal.addEventListener('abort', onAbort, { once: true });
   try {
     let next = offsets.next();
@@ -116,7 +116,10 @@ class Running {
       this.#counted = this.#env.pool.size;
     }
     this.#inFlight++;
-    vu.runIteration(intendedAt).then((outcome) => this.#end(vu, outcome !== 'broken'));
+    vu.runIteration(intendedAt).then(
+      (outcome) => this.#end(vu, outcome !== 'broken'),
+      () => this.#end(vu, false), // only a throwing sink gets here; the VU is set aside
+    );
     return true;
   }
 

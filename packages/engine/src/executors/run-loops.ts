@@ -25,10 +25,13 @@ export async function runLoops(
   if (env.signal.aborted) return;
   for (const loop of loops) loop.start();
   const elapsed = performance.now() - env.startAt;
-  const regular = setTimeout(() => {
-    for (const loop of loops) loop.gracefulStop();
-  }, regularMs - elapsed);
-  const hard = setTimeout(hardStop, regularMs + gracefulStopMs - elapsed);
+  const regular = setTimeout(
+    () => {
+      for (const loop of loops) loop.gracefulStop();
+    },
+    Math.max(0, regularMs - elapsed),
+  );
+  const hard = setTimeout(hardStop, Math.max(0, regularMs + gracefulStopMs - elapsed));
   env.signal.addEventListener('abort', hardStop, { once: true });
   try {
     await Promise.all(loops.map((loop) => loop.done));
