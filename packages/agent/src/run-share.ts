@@ -27,7 +27,6 @@ export interface ShareOutcome {
 /** Runs this share of `test`; resolves when it ends. */
 export async function runShare(test: CompiledTest, options: ShareOptions): Promise<ShareOutcome> {
   const share: CompiledTest = { ...test, executors: splitExecutors(test.executors, options.index, options.count) };
-  if (options.startAtEpochMs !== undefined) await sleepUntilEpoch(options.startAtEpochMs, options.signal);
   const recorder = new Recorder();
   const ticker = everySecond(() => {
     const snapshot = recorder.tick();
@@ -37,7 +36,12 @@ export async function runShare(test: CompiledTest, options: ShareOptions): Promi
     if (share.executors.length === 0 || options.signal?.aborted) {
       return { result: recorder.result(), interrupted: options.signal?.aborted ?? false };
     }
-    const run = await runTest(share, { sink: recorder, signal: options.signal });
+    const run = await runTest(share, {
+      sink: recorder,
+      signal: options.signal,
+      startAtEpochMs: options.startAtEpochMs,
+      onStart: (at) => recorder.markStart(at),
+    });
     return { result: recorder.result(), interrupted: run.interrupted };
   } finally {
     ticker.stop();
@@ -64,18 +68,4 @@ export function everySecond(fn: () => void): { stop(): void } {
       clearTimeout(timer);
     },
   };
-}
-
-function sleepUntilEpoch(at: number, signal?: AbortSignal): Promise<void> {
-  const wait = at - Date.now();
-  if (wait <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, wait);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -31,6 +31,13 @@ export interface RunOptions {
   readonly hardMaxDurationMs?: number;
   /** Called whenever the number of active VUs changes. */
   readonly onVus?: (active: number) => void;
+  /**
+   * Start at this wall-clock instant (epoch ms) instead of as soon as the VUs are ready: every
+   * worker thread, process or machine of a run given the same instant starts together.
+   */
+  readonly startAtEpochMs?: number;
+  /** Called at the common start with its wall-clock time (epoch ms), after the VUs are made. */
+  readonly onStart?: (startedAtEpochMs: number) => void;
 }
 
 export interface RunResult {
@@ -60,7 +67,11 @@ export async function runTest(test: CompiledTest, options: RunOptions): Promise<
   try {
     // Every VU the executors start with is made and initialised before the common start, as k6 does.
     await Promise.all(test.executors.map((spec, i) => pools[i].warm(planVus(spec)[0].vus)));
+    if (options.startAtEpochMs !== undefined) {
+      await sleepUntil(performance.now() + (options.startAtEpochMs - Date.now()), stop.signal);
+    }
     const startedAt = performance.now();
+    options.onStart?.(performance.timeOrigin + startedAt);
     const capMs = options.hardMaxDurationMs ?? longestEndMs(test.executors) + 10_000;
     const cap = setTimeout(onAbort, capMs);
     try {

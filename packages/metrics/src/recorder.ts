@@ -38,7 +38,7 @@ function toUs(ms: number): number {
 export class Recorder {
   readonly #maxLabels: number;
   readonly #clock: () => number;
-  readonly #startedAt: number;
+  #startedAt: number;
   /** Label name → its series; folded names map to the `__other__` series. */
   readonly #byName = new Map<string, LabelSeries>();
   readonly #labels: [string, LabelSeries][] = [];
@@ -63,6 +63,15 @@ export class Recorder {
     this.#clock = options.clock ?? Date.now;
     this.#startedAt = options.startedAt ?? this.#clock();
     this.#windowStart = this.#startedAt;
+  }
+
+  /**
+   * Marks the real start of the task (epoch ms), when it comes after the recorder was made
+   * (VUs made first, a common start time): durations and rates count from here.
+   */
+  markStart(epochMs: number): void {
+    this.#startedAt = epochMs;
+    this.#windowStart = epochMs;
   }
 
   /** Records one request. The hot path: a map lookup, counters and histogram slots. */

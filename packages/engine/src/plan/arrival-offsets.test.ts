@@ -89,3 +89,20 @@ test('arrivalOffsets are ordered and stay inside the stages', () => {
   // Area: 1.5·(3+37)/2 + 0.7·37 + 2.3·(37+1)/2 + 0.9·(90+12)/2
   assert.equal(n, Math.floor(30 + 25.9 + 43.7 + 45.9));
 });
+
+test('striped shares together give exactly the whole schedule, at the same times', () => {
+  for (const spec of [constant(7, 1000, 3000), ramping(0, 1000, [2000, 30], [1000, 5])]) {
+    const whole = [...arrivalOffsets(spec)];
+    for (const count of [2, 3, 5]) {
+      const parts = Array.from({ length: count }, (_, index) => [
+        ...arrivalOffsets({ ...spec, stripe: { index, count } }),
+      ]);
+      assert.deepEqual(
+        parts.flat().sort((a, b) => a - b),
+        whole,
+        `${spec.executor} in ${count}`,
+      );
+      assert.ok(Math.max(...parts.map((p) => p.length)) - Math.min(...parts.map((p) => p.length)) <= 1);
+    }
+  }
+});

@@ -10,6 +10,13 @@ import type { ConstantArrivalRate, RampingArrivalRate } from '@dlt/model';
  * 4 s is exactly 2,000). ramping-arrival-rate follows the rate's integral (see `rampOffsets`).
  */
 export function arrivalOffsets(spec: ConstantArrivalRate | RampingArrivalRate): Generator<number, void, undefined> {
+  const all = wholeOffsets(spec);
+  return spec.stripe === undefined || spec.stripe.count === 1
+    ? all
+    : striped(all, spec.stripe.index, spec.stripe.count);
+}
+
+function wholeOffsets(spec: ConstantArrivalRate | RampingArrivalRate): Generator<number, void, undefined> {
   switch (spec.executor) {
     case 'constant-arrival-rate':
       return constantOffsets(spec.rate, spec.timeUnitMs, spec.durationMs);
@@ -17,6 +24,14 @@ export function arrivalOffsets(spec: ConstantArrivalRate | RampingArrivalRate): 
       return rampOffsets(spec.startRate, spec.timeUnitMs, spec.stages);
     default:
       throw new Error(`not an arrival-rate executor: ${(spec as { executor?: string }).executor}`);
+  }
+}
+
+/** This share's arrivals of a split schedule: the i-th of every `count`, starting at `index`. */
+function* striped(all: Iterator<number, void>, index: number, count: number): Generator<number, void, undefined> {
+  let i = 0;
+  for (let next = all.next(); !next.done; next = all.next(), i++) {
+    if (i % count === index) yield next.value;
   }
 }
 
