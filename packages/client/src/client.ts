@@ -1,0 +1,96 @@
+/**
+ * The typed client of the dlt server: one method per route (the seed's routes under `/api`,
+ * plus runs, baselines, comparisons, regions, tasks, tokens and the agents' result upload), and
+ * the live stream of a run. Any failure is an `ApiError`.
+ */
+import { agentResultPath, type TaskUpload } from '@dlt/model';
+import type {
+  Baseline,
+  Comparison,
+  CreatedToken,
+  Region,
+  RegionTasks,
+  Scenario,
+  ScenarioInput,
+  ScenarioListItem,
+  TestRun,
+  TestRunPage,
+  TestRunQuery,
+  TokenInput,
+} from './api-types.ts';
+import { type LiveEvent, readEvents } from './live.ts';
+import { type ClientOptions, requester } from './request.ts';
+
+export interface DltClient {
+  /** `POST /api/auth/login`: a session token for a user. */
+  login(username: string, password: string): Promise<{ readonly token: string }>;
+  /** `POST /api/tokens`: an API token (shown once), never with a role above the caller's. */
+  createToken(input: TokenInput): Promise<CreatedToken>;
+  /** `GET /api/scenarios`, optionally only tests with any of `tags`. */
+  listScenarios(options?: { readonly tags?: readonly string[] }): Promise<{ readonly Items: ScenarioListItem[] }>;
+  getScenario(testId: string, options?: { readonly history?: boolean; readonly latest?: boolean }): Promise<Scenario>;
+  /** `POST /api/scenarios`: creates (or updates, with `testId`) a test and runs it unless `saveOnly`. */
+  createScenario(input: ScenarioInput): Promise<Scenario>;
+  /** `POST /api/scenarios/{testId}`: cancels its running run. */
+  cancelScenario(testId: string): Promise<unknown>;
+  /** `DELETE /api/scenarios/{testId}`: the test and everything about it (409 while running). */
+  deleteScenario(testId: string): Promise<unknown>;
+  listTestRuns(testId: string, query?: TestRunQuery): Promise<TestRunPage>;
+  getTestRun(testId: string, testRunId: string): Promise<TestRun>;
+  deleteTestRuns(testId: string, testRunIds: readonly string[]): Promise<{ readonly deletedCount: number }>;
+  getBaseline(testId: string, options?: { readonly data?: boolean }): Promise<Baseline>;
+  putBaseline(testId: string, testRunId: string): Promise<Baseline>;
+  deleteBaseline(testId: string): Promise<unknown>;
+  /** Deltas between a run and the test's baseline, or `against` another run. */
+  compare(testId: string, testRunId: string, against?: string): Promise<Comparison>;
+  listRegions(): Promise<{ readonly regions: Region[] }>;
+  listTasks(): Promise<RegionTasks[]>;
+  /** `PUT /api/agent/tasks/{taskId}/result` (agent token): idempotent, any 2xx acknowledges. */
+  uploadTaskResult(upload: TaskUpload, signal?: AbortSignal): Promise<void>;
+  /** The live events of a run until it ends, the caller aborts or the server closes the stream. */
+  live(runId: string, options?: { readonly signal?: AbortSignal }): AsyncGenerator<LiveEvent>;
+}
+
+/** A client of the server at `options.baseUrl`. */
+export function createClient(options: ClientOptions): DltClient {
+  const http = requester(options);
+  const test = (testId: string) => `/api/scenarios/${encodeURIComponent(testId)}`;
+  const run = (testId: string, testRunId: string) => `${test(testId)}/testruns/${encodeURIComponent(testRunId)}`;
+  return {
+    login: (username, password) => http.call('POST', '/api/auth/login', { body: { username, password } }),
+    createToken: (input) => http.call('POST', '/api/tokens', { body: input }),
+    listScenarios: (o = {}) => http.call('GET', '/api/scenarios', { query: { tags: o.tags?.join(',') } }),
+    getScenario: (testId, o = {}) => http.call('GET', test(testId), { query: { ...o } }),
+    createScenario: (input) => http.call('POST', '/api/scenarios', { body: input }),
+    cancelScenario: (testId) => http.call('POST', test(testId)),
+    deleteScenario: (testId) => http.call('DELETE', test(testId)),
+    listTestRuns: (testId, q = {}) =>
+      http.call('GET', `${test(testId)}/testruns`, {
+        query: {
+          limit: q.limit,
+          start_timestamp: q.startTimestamp,
+          end_timestamp: q.endTimestamp,
+          latest: q.latest,
+          next_token: q.nextToken,
+        },
+      }),
+    getTestRun: (testId, testRunId) => http.call('GET', run(testId, testRunId)),
+    deleteTestRuns: (testId, ids) => http.call('DELETE', `${test(testId)}/testruns`, { body: ids }),
+    getBaseline: (testId, o = {}) => http.call('GET', `${test(testId)}/baseline`, { query: { ...o } }),
+    putBaseline: (testId, testRunId) => http.call('PUT', `${test(testId)}/baseline`, { body: { testRunId } }),
+    deleteBaseline: (testId) => http.call('DELETE', `${test(testId)}/baseline`),
+    compare: (testId, testRunId, against) =>
+      http.call('GET', `${run(testId, testRunId)}/compare`, { query: { with: against } }),
+    listRegions: () => http.call('GET', '/api/regions'),
+    listTasks: () => http.call('GET', '/api/tasks'),
+    uploadTaskResult: async (upload, signal) => {
+      await http.call('PUT', agentResultPath(upload.taskId), { body: upload, signal });
+    },
+    live: async function* (runId, o = {}) {
+      const path = `/api/runs/${encodeURIComponent(runId)}/live`;
+      const res = await http.open('GET', path, { signal: o.signal, headers: { accept: 'text/event-stream' } });
+      if (!res.body) return;
+      yield* readEvents(res.body, o.signal);
+    },
+  };
+}
