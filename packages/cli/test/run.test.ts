@@ -149,3 +149,54 @@ test('a file that does not exist is bad input', async () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /missing\.yaml/);
 });
+
+test('open model from the command line: exact arrivals, schedule lag reported', async () => {
+  await using target = await startTarget();
+  const out = join(dir, 'rate.json');
+  const r = await runDlt([
+    'run',
+    '--url',
+    `${target.url}/r`,
+    '--rate',
+    '200',
+    '-d',
+    '2s',
+    '-c',
+    '20',
+    '-q',
+    '-o',
+    `json=${out}`,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(target.hits.get('/r'), 400);
+  const s = await readSummary(out);
+  assert.equal(s.totals.requests, 400);
+  assert.equal(s.droppedIterations, 0);
+  assert.ok(s.scheduleLag, 'an open model reports its schedule lag');
+  assert.ok(Number.isFinite(s.scheduleLag.p99) && s.scheduleLag.p99 >= 0);
+  assert.match(r.stdout, /schedule lag/);
+});
+
+test('two worker threads send exactly what one would', async () => {
+  await using target = await startTarget();
+  const out = join(dir, 'workers.json');
+  const r = await runDlt([
+    'run',
+    '--url',
+    `${target.url}/w`,
+    '-c',
+    '5',
+    '-i',
+    '501',
+    '-w',
+    '2',
+    '-q',
+    '-o',
+    `json=${out}`,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(target.hits.get('/w'), 501);
+  const s = await readSummary(out);
+  assert.equal(s.totals.requests, 501);
+  assert.equal(s.iterations, 501);
+});

@@ -9,8 +9,11 @@ import type { Sample } from '@dlt/model';
 export interface SampleSink {
   /** One HTTP request, failed or not. */
   record(sample: Sample): void;
-  /** One iteration of `scenario` ended after `durationMs`; `interrupted` when it was cut short. */
-  recordIteration(scenario: string, durationMs: number, interrupted?: boolean): void;
+  /**
+   * One iteration of `scenario` ended after `durationMs`; `interrupted` when it was cut short.
+   * Open models give `scheduleLagMs`: how late the iteration started after its intended time.
+   */
+  recordIteration(scenario: string, durationMs: number, interrupted?: boolean, scheduleLagMs?: number): void;
   /** `n` (default 1) open-model iterations of `scenario` could not start: no VU was free. */
   recordDropped(scenario: string, n?: number): void;
   /** The number of VUs active across the whole run changed. */

@@ -34,11 +34,11 @@ export class Tally implements SampleSink {
     this.#sink.record(sample);
   }
 
-  recordIteration(scenario: string, durationMs: number, interrupted = false): void {
+  recordIteration(scenario: string, durationMs: number, interrupted = false, scheduleLagMs?: number): void {
     const c = this.#of(scenario);
     c.iterations++;
     if (interrupted) c.interrupted++;
-    this.#sink.recordIteration(scenario, durationMs, interrupted);
+    this.#sink.recordIteration(scenario, durationMs, interrupted, scheduleLagMs);
   }
 
   recordDropped(scenario: string, n = 1): void {

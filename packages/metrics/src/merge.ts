@@ -37,8 +37,10 @@ class ScenarioSum {
   interruptedIterations = 0;
   droppedIterations = 0;
   readonly duration = new Histogram();
+  readonly lag = new Histogram();
 
   add(s: ScenarioResult): void {
+    if (s.scheduleLag) this.lag.addEncoded(s.scheduleLag);
     this.iterations += s.iterations;
     this.interruptedIterations += s.interruptedIterations;
     this.droppedIterations += s.droppedIterations;
@@ -47,7 +49,13 @@ class ScenarioSum {
 
   result(): ScenarioResult {
     const { iterations, interruptedIterations, droppedIterations } = this;
-    return { iterations, interruptedIterations, droppedIterations, iterationDuration: this.duration.encode() };
+    return {
+      iterations,
+      interruptedIterations,
+      droppedIterations,
+      iterationDuration: this.duration.encode(),
+      ...(this.lag.count > 0 ? { scheduleLag: this.lag.encode() } : {}),
+    };
   }
 }
 

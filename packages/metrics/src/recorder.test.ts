@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import { otherLabel } from '@dlt/model';
 import { fakeSample } from './fake-samples.ts';
 import { Histogram } from './histogram.ts';
+import { mergeResults } from './merge.ts';
 import { Recorder } from './recorder.ts';
+import { summarize } from './summary.ts';
 
 const t0 = 1_700_000_000_000;
 
@@ -171,4 +173,23 @@ test('values above one hour are clamped and counted in the result', () => {
   recorder.record(fakeSample({ responseMs: 2 * 3_600_000, latencyMs: 10 }));
   recorder.recordIteration('s', 5 * 3_600_000);
   assert.equal(recorder.result().clampedValues, 2);
+});
+
+test('schedule lag: kept for open-model iterations only, merged, and summarised', () => {
+  const { recorder } = recorderAt();
+  recorder.recordIteration('closed', 10);
+  assert.equal(recorder.result().iterations.scheduleLag, undefined, 'no lag for closed-model iterations');
+  recorder.recordIteration('open', 10, false, 0.5);
+  recorder.recordIteration('open', 10, false, 3);
+  recorder.recordIteration('open', 10, true, 7);
+  const r = recorder.result();
+  assert.equal(r.scenarios.closed.scheduleLag, undefined);
+  const lag = r.scenarios.open.scheduleLag;
+  assert.ok(lag);
+  near(Histogram.decode(lag).percentiles([0, 100]), [0.5, 7]);
+  const merged = mergeResults([r, r]);
+  assert.equal(Histogram.decode(merged.iterations.scheduleLag ?? '').count, 6);
+  const s = summarize(r);
+  assert.ok(s.scheduleLag);
+  near([s.scheduleLag.max], [7]);
 });

@@ -24,6 +24,8 @@ interface ScenarioSeries {
   interrupted: number;
   dropped: number;
   readonly duration: Histogram;
+  /** Open models only: start lateness of each iteration. */
+  readonly lag: Histogram;
 }
 
 /** Folded label names remembered for fast lookup, so an unbounded stream of names stays bounded. */
@@ -103,8 +105,9 @@ export class Recorder {
   }
 
   /** Records one iteration of `scenario` that ran `durationMs`; interrupted ones are counted apart. */
-  recordIteration(scenario: string, durationMs: number, interrupted = false): void {
+  recordIteration(scenario: string, durationMs: number, interrupted = false, scheduleLagMs?: number): void {
     const s = this.#scenario(scenario);
+    if (scheduleLagMs !== undefined) s.lag.recordMs(scheduleLagMs);
     if (interrupted) {
       s.interrupted++;
       this.#secondInterrupted++;
@@ -124,7 +127,13 @@ export class Recorder {
   #scenario(name: string): ScenarioSeries {
     let s = this.#scenarios.get(name);
     if (s === undefined) {
-      s = { iterations: 0, interrupted: 0, dropped: 0, duration: new Histogram({ compact: true }) };
+      s = {
+        iterations: 0,
+        interrupted: 0,
+        dropped: 0,
+        duration: new Histogram({ compact: true }),
+        lag: new Histogram({ compact: true }),
+      };
       this.#scenarios.set(name, s);
     }
     return s;
@@ -218,6 +227,7 @@ export class Recorder {
   #iterationResults(): { total: ScenarioResult; scenarios: Record<string, ScenarioResult>; clamped: number } {
     const scenarios: Record<string, ScenarioResult> = {};
     const duration = new Histogram();
+    const lag = new Histogram();
     let iterations = 0;
     let interrupted = 0;
     let dropped = 0;
@@ -227,8 +237,10 @@ export class Recorder {
         interruptedIterations: s.interrupted,
         droppedIterations: s.dropped,
         iterationDuration: s.duration.encode(),
+        ...(s.lag.count > 0 ? { scheduleLag: s.lag.encode() } : {}),
       };
       duration.add(s.duration);
+      lag.add(s.lag);
       iterations += s.iterations;
       interrupted += s.interrupted;
       dropped += s.dropped;
@@ -238,6 +250,7 @@ export class Recorder {
       interruptedIterations: interrupted,
       droppedIterations: dropped,
       iterationDuration: duration.encode(),
+      ...(lag.count > 0 ? { scheduleLag: lag.encode() } : {}),
     };
     return { total, scenarios, clamped: duration.clamped };
   }

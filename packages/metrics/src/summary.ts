@@ -67,6 +67,7 @@ export function summarize(
     iterationDuration: timeStats(result.iterations.iterationDuration),
     droppedIterations: result.iterations.droppedIterations,
     vusMax: result.vusMax,
+    ...(result.iterations.scheduleLag ? { scheduleLag: timeStats(result.iterations.scheduleLag) } : {}),
     thresholds: thresholdOutcomes,
     ...(warnings.length > 0 ? { warnings } : {}),
   };

@@ -38,6 +38,11 @@ export interface ScenarioResult {
   readonly droppedIterations: number;
   /** Durations of the completed iterations. */
   readonly iterationDuration: EncodedHistogram;
+  /**
+   * Open models: how late each iteration started after its intended time (the scheduler's own
+   * lag, not the target's). Absent or empty for closed models.
+   */
+  readonly scheduleLag?: EncodedHistogram;
 }
 
 /** What one task measured, or many tasks merged. */

@@ -58,6 +58,8 @@ export interface RunSummary {
   readonly iterationDuration?: TimeStats;
   readonly droppedIterations: number;
   readonly vusMax: number;
+  /** Open models: how late iterations started after their intended time (the generator's own lag). */
+  readonly scheduleLag?: TimeStats;
   /** Keyed by `metric: expression`, e.g. `http_req_duration: p(95)<300`. */
   readonly thresholds: Readonly<Record<string, ThresholdOutcome>>;
   /** What a reader should know that the numbers do not say (labels folded, values clamped). */

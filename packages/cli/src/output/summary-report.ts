@@ -64,6 +64,12 @@ export function renderSummary(summary: RunSummary, paint: Painter): string {
       `connect p50 ${formatMs(t.connectTime.p50)}  p99 ${formatMs(t.connectTime.p99)}`,
     `data received ${formatBytes(t.bytesReceived)}  sent ${formatBytes(t.bytesSent)}`,
   ];
+  const lag = summary.scheduleLag;
+  if (lag) {
+    lines.push(
+      `schedule lag (iteration start after its intended time) p50 ${formatMs(lag.p50)}  p99 ${formatMs(lag.p99)}  max ${formatMs(lag.max)}`,
+    );
+  }
   const codes = counts('status codes', summary.statusCodes);
   if (codes) lines.push(codes);
   const errs = counts('errors', summary.errors);

@@ -62,7 +62,8 @@ export class Vu {
     if (this.#controller.signal.aborted) this.#controller = new AbortController();
     const signal = this.#controller.signal;
     const startedAt = performance.now();
-    this.#lagMs = intendedAt === undefined ? null : Math.max(0, startedAt - intendedAt);
+    const lagMs = intendedAt === undefined ? undefined : Math.max(0, startedAt - intendedAt);
+    this.#lagMs = lagMs ?? null;
     let failed = false;
     try {
       await this.#options.program.iteration(this.context);
@@ -73,7 +74,7 @@ export class Vu {
     this.#lagMs = null;
     this.#iteration++;
     const interrupted = signal.aborted;
-    this.#options.sink.recordIteration(this.scenario, performance.now() - startedAt, interrupted);
+    this.#options.sink.recordIteration(this.scenario, performance.now() - startedAt, interrupted, lagMs);
     return interrupted ? 'interrupted' : failed ? 'failed' : 'done';
   }
 
