@@ -1,0 +1,148 @@
+/**
+ * One task on a remote agent, from `assign` to `done`: compile the task's share of the test,
+ * say ready, wait for the common start (converted to this machine's clock), run with a
+ * snapshot each second, then upload the result and say done. A cancel at any point stops at
+ * once and still uploads what was measured, marked interrupted.
+ */
+import { type AgentMessage, type CompiledTest, DltError, type TaskSpec, type TaskUpload } from '@dlt/model';
+import type { Limits } from '@dlt/scripts';
+import { runShare, type ShareOutcome } from '../run-share.ts';
+import { pause } from './backoff.ts';
+import { compileTask } from './task-test.ts';
+
+/** What a task needs from its agent. */
+export interface TaskDeps {
+  readonly send: (message: AgentMessage) => void;
+  /** Uploads until acknowledged; rejects when it gives up. */
+  readonly upload: (upload: TaskUpload, signal: AbortSignal) => Promise<void>;
+  readonly log: (line: string) => void;
+  readonly limits?: Partial<Limits>;
+}
+
+/** The clock figures the server measured for this agent. */
+export interface TaskClock {
+  /** Agent clock − server clock, ms. */
+  readonly offsetMs: number;
+  readonly rttMs: number;
+}
+
+export type TaskState = 'preparing' | 'ready' | 'running' | 'uploading' | 'done' | 'failed';
+
+export class RemoteTask {
+  readonly spec: TaskSpec;
+  readonly #clock: TaskClock;
+  readonly #deps: TaskDeps;
+  readonly #stop = new AbortController();
+  /** Aborted when the agent can wait no longer for the upload. */
+  readonly #giveUp = new AbortController();
+  #state: TaskState = 'preparing';
+  #test?: CompiledTest;
+  #run?: Promise<void>;
+  #startedAtAgentMs?: number;
+
+  constructor(spec: TaskSpec, clock: TaskClock, deps: TaskDeps) {
+    this.spec = spec;
+    this.#clock = clock;
+    this.#deps = deps;
+  }
+
+  get state(): TaskState {
+    return this.#state;
+  }
+
+  /** Resolves once the task has said done or failed (never rejects). */
+  get finished(): Promise<void> {
+    return this.#run ?? Promise.resolve();
+  }
+
+  /** Compiles the test; says ready, or failed with every problem. */
+  prepare(): boolean {
+    try {
+      this.#test = compileTask(this.spec, this.#deps.limits);
+    } catch (e) {
+      this.#fail(e);
+      return false;
+    }
+    for (const w of this.#test.warnings) this.#deps.log(`task ${this.spec.taskId}: ${w}`);
+    this.#state = 'ready';
+    this.#deps.send({ type: 'ready', taskId: this.spec.taskId });
+    return true;
+  }
+
+  /** Starts at `atServerMs` of the server's clock; a repeated start is ignored. */
+  start(atServerMs: number): void {
+    if (this.#state !== 'ready') return;
+    this.#state = 'running';
+    this.#run = this.#execute(atServerMs + this.#clock.offsetMs);
+  }
+
+  /** Stops at once; the result measured so far is still uploaded. */
+  cancel(reason: string): void {
+    if (this.#state === 'done' || this.#state === 'failed') return;
+    this.#deps.log(`task ${this.spec.taskId}: cancelled (${reason})`);
+    this.#stop.abort();
+    if (this.#state === 'ready') this.start(Date.now() - this.#clock.offsetMs);
+  }
+
+  /** Stops waiting for the upload (the agent is shutting down). */
+  abandon(): void {
+    this.#stop.abort();
+    this.#giveUp.abort();
+  }
+
+  /** Answers a repeated `assign` with where the task is, instead of running it twice. */
+  resend(): void {
+    if (this.#state === 'ready') this.#deps.send({ type: 'ready', taskId: this.spec.taskId });
+    if (this.#state === 'running' && this.#startedAtAgentMs !== undefined) {
+      this.#deps.send({ type: 'started', taskId: this.spec.taskId, startedAtAgentMs: this.#startedAtAgentMs });
+    }
+  }
+
+  async #execute(atAgentMs: number): Promise<void> {
+    const { taskId } = this.spec;
+    await pause(Math.max(0, atAgentMs - Date.now()), this.#stop.signal);
+    const startedAt = Date.now();
+    this.#startedAtAgentMs = startedAt;
+    this.#deps.send({ type: 'started', taskId, startedAtAgentMs: startedAt });
+    const cap = setTimeout(() => this.#stop.abort(), this.spec.maxDurationMs);
+    let outcome: ShareOutcome;
+    try {
+      outcome = await runShare(this.#test as CompiledTest, {
+        index: 0,
+        count: 1,
+        signal: this.#stop.signal,
+        onSecond: (snapshot) => this.#deps.send({ type: 'snapshot', taskId, snapshot }),
+      });
+    } catch (e) {
+      return this.#fail(e);
+    } finally {
+      clearTimeout(cap);
+    }
+    this.#state = 'uploading';
+    const interrupted = outcome.interrupted || this.#stop.signal.aborted;
+    const upload: TaskUpload = {
+      runId: this.spec.runId,
+      taskId,
+      interrupted,
+      result: outcome.result,
+      startedAtServerMs: startedAt - this.#clock.offsetMs,
+      clockOffsetMs: this.#clock.offsetMs,
+      rttMs: this.#clock.rttMs,
+    };
+    try {
+      await this.#deps.upload(upload, this.#giveUp.signal);
+    } catch (e) {
+      return this.#fail(e);
+    }
+    this.#state = 'done';
+    this.#deps.send({ type: 'done', taskId, interrupted });
+  }
+
+  #fail(e: unknown): void {
+    this.#state = 'failed';
+    const reason = e instanceof Error ? e.message : String(e);
+    const problems = DltError.is(e) && e.problems.length > 0 ? { problems: e.problems } : {};
+    this.#deps.log(`task ${this.spec.taskId} failed: ${reason}`);
+    this.#deps.send({ type: 'failed', taskId: this.spec.taskId, reason, ...problems });
+  }
+}
