@@ -121,6 +121,21 @@ test('the client default timeout applies when the request sets none', async () =
   client.close();
 });
 
+test('a short timeout after a long one on the same connection still fires on time', async () => {
+  const server = await rawServer((socket, request) => {
+    if (request.includes('/fast')) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+  });
+  after(() => server.close());
+  const client = createHttpClient();
+  assert.equal((await client.send(get(`${server.url}/fast`, { timeoutMs: 30_000 }))).status, 200);
+  const started = performance.now();
+  const res = await client.send(get(`${server.url}/slow`, { timeoutMs: 50 }));
+  assert.equal(res.error, 'timeout');
+  assert.ok(performance.now() - started < 1000);
+  assert.equal(server.connections(), 1, 'the same connection');
+  client.close();
+});
+
 test('a protocol error destroys the connection; the next request gets a new one', async () => {
   const server = await rawServer((socket, request) => {
     if (request.includes('/bad')) socket.write('HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n');

@@ -6,6 +6,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { ErrorKind } from '@dlt/model';
+import { Deadline } from './deadline.ts';
 import { errorKindOf, errorMessageOf, type Phase } from './errors.ts';
 import type { Prepared } from './prepare.ts';
 import { ClientResponse } from './response.ts';
@@ -29,9 +30,7 @@ export class Connection {
   #gen = 0;
   #parser = new ResponseParser();
   #session: Buffer | undefined;
-  #timer: NodeJS.Timeout | null = null;
-  #deadline = 0;
-  #timeoutMs = 0;
+  #deadline = new Deadline(() => this.#onTimeout());
   #signal: AbortSignal | null = null;
 
   // The request in flight (at most one).
@@ -62,7 +61,7 @@ export class Connection {
     this.#startedAt = performance.now();
     this.#blocked = 0;
     this.#retried = false;
-    this.#arm(timeoutMs);
+    this.#deadline.start(this.#startedAt, timeoutMs);
     if (signal !== undefined && signal !== this.#signal) this.#watch(signal);
     this.#attempt();
     return promise;
@@ -76,8 +75,7 @@ export class Connection {
   close(): void {
     if (this.#resolve !== null) this.#fail(ErrorKind.Aborted, 'client closed');
     this.#drop();
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#deadline.clear();
     this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#signal = null;
   }
@@ -175,7 +173,10 @@ export class Connection {
     this.#phase = 'exchange';
     this.#writeAt = now;
     socket.write(this.#req!.wire, this.#onWritten);
-    if (socket.writableLength === 0) this.#sentAt = performance.now();
+    // Written at once (the usual case): the kernel has the bytes, so sending took no time we
+    // can tell apart from waiting; the write call itself counts as wait. A large body that
+    // has to wait for the socket is timed by the write callback.
+    if (socket.writableLength === 0) this.#sentAt = now;
   }
 
   #onWritten = (err?: Error | null): void => {
@@ -247,6 +248,7 @@ export class Connection {
     const resolve = this.#resolve!;
     this.#resolve = null;
     this.#req = null;
+    this.#deadline.stop();
     this.#idle.push(this);
     resolve(response);
   }
@@ -274,29 +276,9 @@ export class Connection {
     socket.destroy();
   }
 
-  /**
-   * One timer per connection, armed only when none is pending: a request just sets its
-   * deadline, and a timer that fires early (set for an earlier request) re-arms itself for
-   * the time left. Requests on a busy connection so cost no timer work at all.
-   */
-  #arm(ms: number): void {
-    this.#deadline = this.#startedAt + ms;
-    this.#timeoutMs = ms;
-    if (this.#timer === null) {
-      this.#timer = setTimeout(this.#onTimeout, ms);
-      this.#timer.unref(); // the socket or DNS lookup keeps the process alive while a request is in flight
-    }
+  #onTimeout(): void {
+    if (this.#resolve !== null) this.#fail(ErrorKind.Timeout, `no response within ${this.#deadline.ms} ms`);
   }
-
-  #onTimeout = (): void => {
-    this.#timer = null;
-    if (this.#resolve === null) return;
-    const left = this.#deadline - performance.now();
-    if (left > 0) {
-      this.#timer = setTimeout(this.#onTimeout, left);
-      this.#timer.unref();
-    } else this.#fail(ErrorKind.Timeout, `no response within ${this.#timeoutMs} ms`);
-  };
 
   #watch(signal: AbortSignal): void {
     this.#signal?.removeEventListener('abort', this.#onAbort);

@@ -4,6 +4,7 @@
  * parsing, and accepts input split at any byte.
  */
 
+import { HeadBuffer, latin1, tooLarge } from './head-buffer.ts';
 import { HeadInfo, malformed, scanHead } from './response-head.ts';
 
 /** A response head (status line and headers) larger than this is a protocol error. */
@@ -33,7 +34,6 @@ type State = (typeof State)[keyof typeof State];
 
 const CR = 13;
 const LF = 10;
-const headEnd = Buffer.from('\r\n\r\n');
 
 /** Parses one response at a time; `reset()` before each request, then `execute()` every chunk. */
 export class ResponseParser {
@@ -58,8 +58,8 @@ export class ResponseParser {
   #remaining = 0;
   #lineBytes = 0;
   #digits = 0;
-  #acc: Buffer = Buffer.allocUnsafe(1024);
-  #accLen = 0;
+  /** A head or trailer block that came in pieces. */
+  #pieces = new HeadBuffer(maxHeadBytes);
 
   /** Prepares for the response to a new request; HEAD responses carry no body. */
   reset(headRequest: boolean, keepBody: boolean): void {
@@ -73,7 +73,7 @@ export class ResponseParser {
     this.#state = State.Head;
     this.#noBody = headRequest;
     this.#keepBody = keepBody;
-    this.#accLen = 0;
+    this.#pieces.clear();
   }
 
   get done(): boolean {
@@ -86,7 +86,7 @@ export class ResponseParser {
 
   /** Whether any byte of the response arrived. */
   get started(): boolean {
-    return this.bytes > 0 || this.#accLen > 0;
+    return this.bytes > 0 || this.#pieces.length > 0;
   }
 
   /**
@@ -158,36 +158,6 @@ export class ResponseParser {
     this.chunks.push(Buffer.from(buf.subarray(at, at + len))); // a copy: the caller may reuse `buf`
   }
 
-  #append(buf: Buffer, at: number, len: number): void {
-    if (this.#accLen + len > this.#acc.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.#acc.length * 2, this.#accLen + len));
-      this.#acc.copy(bigger, 0, 0, this.#accLen);
-      this.#acc = bigger;
-    }
-    buf.copy(this.#acc, this.#accLen, at, at + len);
-    this.#accLen += len;
-  }
-
-  /**
-   * Buffers bytes until a blank line ends the block (head or trailers) and returns the
-   * block's length in `#acc`, or -1 when more bytes are needed (or the block is too large,
-   * then the parser failed). Sets `#blockEnd` to the offset in `buf` just past the block.
-   */
-  #gather(buf: Buffer, at: number): number {
-    const prior = this.#accLen;
-    this.#append(buf, at, Math.min(this.#end - at, maxHeadBytes + 4 - prior));
-    const end = this.#acc.subarray(0, this.#accLen).indexOf(headEnd, Math.max(0, prior - 3));
-    this.#blockEnd = this.#end;
-    if (end === -1 || end > maxHeadBytes) {
-      if (end !== -1 || this.#accLen >= maxHeadBytes + 4) this.#fail(`response head larger than ${maxHeadBytes} bytes`);
-      return -1;
-    }
-    this.#blockEnd = at + end + 4 - prior;
-    this.#accLen = 0;
-    return end + 4;
-  }
-
-  #blockEnd = 0;
   /** Where the input of the current `execute` ends (the buffer may be longer). */
   #end = 0;
   #info = new HeadInfo();
@@ -197,33 +167,41 @@ export class ResponseParser {
    * first. A short window is turned into a string, since most heads are shorter than that.
    */
   #head(buf: Buffer, at: number): number {
-    if (this.#accLen === 0) {
+    if (this.#pieces.length === 0) {
       const window = latin1(buf, at, Math.min(this.#end, at + headWindow));
       const next = scanHead(window, this.#info);
       if (next >= 0) return this.#onHead(window, at + next);
       if (next === malformed) return this.#fail(this.#info.error);
     }
     const length = this.#gather(buf, at);
-    if (length === -1) return this.#blockEnd;
-    const head = latin1(this.#acc, 0, length);
+    if (length < 0) return this.#end;
+    const head = this.#pieces.latin1(0, length);
     if (scanHead(head, this.#info) !== length) return this.#fail(this.#info.error || 'bad response head');
-    return this.#onHead(head, this.#blockEnd);
+    return this.#onHead(head, this.#pieces.consumed);
   }
 
   /** Trailers follow the last chunk; the usual case is none, just the final CRLF. */
   #trailers(buf: Buffer, at: number): number {
-    if (this.#accLen === 0 && at + 1 < this.#end && buf[at] === CR && buf[at + 1] === LF) {
+    const pieces = this.#pieces;
+    if (pieces.length === 0 && at + 1 < this.#end && buf[at] === CR && buf[at + 1] === LF) {
       this.#state = State.Done;
       return at + 2;
     }
-    if (this.#accLen === 0) this.#append(crlf, 0, 2); // so that no trailers also end in a blank line
+    if (pieces.length === 0) pieces.append(crlf, 0, 2); // so that no trailers also end in a blank line
     const length = this.#gather(buf, at);
-    if (length === -1) return this.#blockEnd;
-    const trailers = latin1(this.#acc, 2, Math.max(2, length - 4));
+    if (length < 0) return this.#end;
+    const trailers = pieces.latin1(2, Math.max(2, length - 4));
     if (scanHead(`HTTP/1.1 200 OK\r\n${trailers}\r\n\r\n`, this.#info) < 0) return this.#fail('bad trailer line');
     if (trailers !== '') this.headText += this.headText === '' ? trailers : `\r\n${trailers}`;
     this.#state = State.Done;
-    return this.#blockEnd;
+    return pieces.consumed;
+  }
+
+  /** Gathers a head or trailer block that came in pieces; fails the response when it is too large. */
+  #gather(buf: Buffer, at: number): number {
+    const length = this.#pieces.gather(buf, at, this.#end);
+    if (length === tooLarge) this.#fail(`response head larger than ${maxHeadBytes} bytes`);
+    return length;
   }
 
   /** Acts on a scanned head in `text`; returns `next` (where the body starts) for the caller. */
@@ -308,16 +286,6 @@ export class ResponseParser {
 }
 
 const crlf = Buffer.from('\r\n');
-
-type Latin1Slicer = { latin1Slice(start: number, end: number): string };
-
-/**
- * `Buffer#latin1Slice` is what `toString('latin1', …)` ends up calling, minus argument checks
- * that cost as much as the copy on a short head; the bounds here are always valid.
- */
-function latin1(b: Buffer, start: number, end: number): string {
-  return (b as unknown as Latin1Slicer).latin1Slice(start, end);
-}
 
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
