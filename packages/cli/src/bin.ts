@@ -7,6 +7,8 @@ const usage = `Usage: dlt <command> [options]
 
 Commands:
   run [FILE]     run a load test on this machine (a .yaml/.json file, or --url for a quick test)
+  agent          run a load-generating agent for a server (--server URL --token T --region NAME)
+  tests …        the tests on a server: list, create, run (--wait), cancel, results
   help [COMMAND] show help for a command
 
 Run 'dlt <command> --help' for a command's options.
@@ -15,6 +17,8 @@ Run 'dlt <command> --help' for a command's options.
 type Command = (argv: readonly string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.ts')).runCommand,
+  agent: async () => (await import('./commands/agent.ts')).agentCommand,
+  tests: async () => (await import('./commands/tests.ts')).testsCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

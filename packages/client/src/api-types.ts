@@ -80,8 +80,11 @@ export interface Scenario {
   readonly testName: string;
   readonly testDescription: string;
   readonly testType: TestType;
+  readonly fileType?: FileType;
   readonly status: TestStatus;
   readonly testTaskConfigs: readonly TaskConfig[];
+  readonly tags?: readonly string[];
+  readonly showLive?: boolean;
   readonly testScenario: Readonly<Record<string, unknown>>;
   readonly testRunId?: string;
   readonly startTime?: string;

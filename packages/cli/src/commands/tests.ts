@@ -1,0 +1,310 @@
+/**
+ * `dlt tests …`: the tests stored on a server — list them, create one from a file, run one
+ * (stored, or straight from a file) and wait for it like `dlt run` does, cancel a run, and
+ * show results. Every subcommand takes `--server` and `--token` (or DLT_SERVER / DLT_TOKEN) and
+ * `--json` for scripts.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ApiError, createClient, type DltClient, type Scenario, type ScenarioInput } from '@dlt/client';
+import { badInput, formatProblem, type Problem, type RunSummary } from '@dlt/model';
+import { parse as parseYaml } from 'yaml';
+import { exitCodes } from '../exit-codes.ts';
+import { painter } from '../output/format.ts';
+import { renderSummary } from '../output/summary-report.ts';
+import { renderTable } from '../output/table.ts';
+import { outcomeCode, waitForRun } from './tests-wait.ts';
+
+const common = `Server (each also from the environment):
+  -s, --server URL     the server's address, e.g. http://127.0.0.1:8080   (DLT_SERVER)
+  -t, --token TOKEN    an API token or a session token from login          (DLT_TOKEN)
+      --json           print JSON for scripts instead of tables
+  -h, --help           this help`;
+
+const usages = {
+  tests: `Usage: dlt tests <list|create|run|cancel|results> [options]
+
+Works with the tests stored on a dlt server.
+  list                 the tests, their status and runs
+  create FILE          store a test from a file (not run)
+  run ID|FILE          run a stored test, or store and run a file; --wait follows it
+  cancel ID            cancel the test's running run
+  results ID           the latest run's results (--run RUNID for another)
+
+${common}
+
+Run 'dlt tests <subcommand> --help' for its options.
+`,
+  list: `Usage: dlt tests list [--tags a,b] [options]\n\nLists the tests (only those with any of --tags).\n\n${common}\n`,
+  create: `Usage: dlt tests create FILE [options]
+
+Stores a test without running it. FILE is either a seed-style body (JSON or YAML with
+testName, testType, testTaskConfigs, testScenario…) or a plain test definition (execution,
+scenarios, thresholds: see docs/format.md), wrapped with the options below.
+
+Wrapping a test definition:
+      --name NAME          test name (default: the file's name)
+      --description TEXT   description (default: "from FILE")
+      --region NAME        region of its tasks (default: local)
+      --tasks N            tasks in that region (default 1)
+      --concurrency N      users per task for Taurus-style items (default: the first item's, or 1)
+      --id ID              update this stored test rather than create one
+
+${common}
+`,
+  run: `Usage: dlt tests run ID|FILE [options]
+
+Runs a stored test (ID) or stores and runs FILE (see 'dlt tests create --help' for the file and
+its options). With --wait it follows the run once a second and exits like 'dlt run':
+0 passed, 99 a threshold was crossed, 1 failed or cancelled.
+
+      --wait               follow the run to its end, then print its results
+  -q, --quiet              with --wait: no progress lines
+(and the wrapping options of create)
+
+${common}
+`,
+  cancel: `Usage: dlt tests cancel ID [options]\n\nCancels the test's running run; what it measured is kept.\n\n${common}\n`,
+  results: `Usage: dlt tests results ID [--run RUNID] [options]
+
+Prints the results of the test's latest run (or of RUNID). Exit code 99 when a threshold was
+crossed, 1 when the run failed or was cancelled.
+
+${common}
+`,
+} as const;
+type Sub = Exclude<keyof typeof usages, 'tests'>;
+
+const options = {
+  server: { type: 'string', short: 's' },
+  token: { type: 'string', short: 't' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  tags: { type: 'string' },
+  name: { type: 'string' },
+  description: { type: 'string' },
+  region: { type: 'string' },
+  tasks: { type: 'string' },
+  concurrency: { type: 'string' },
+  id: { type: 'string' },
+  wait: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  run: { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+
+/** Which options each subcommand takes besides the common ones. */
+const accepts: Record<Sub, readonly (keyof Values)[]> = {
+  list: ['tags'],
+  create: ['name', 'description', 'region', 'tasks', 'concurrency', 'id'],
+  run: ['name', 'description', 'region', 'tasks', 'concurrency', 'id', 'wait', 'quiet'],
+  cancel: [],
+  results: ['run'],
+};
+
+export async function testsCommand(argv: readonly string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    process.stdout.write(usages.tests);
+    return sub === undefined ? exitCodes.badInput : exitCodes.ok;
+  }
+  if (!(sub in accepts)) {
+    throw badInput(
+      [{ message: `unknown subcommand "${sub}"`, hint: 'list, create, run, cancel or results' }],
+      'bad arguments',
+    );
+  }
+  const name = sub as Sub;
+  const { values: v, positionals } = parseTests(name, rest);
+  if (v.help) {
+    process.stdout.write(usages[name]);
+    return exitCodes.ok;
+  }
+  const client = connect(v);
+  try {
+    return await subcommands[name](client, v, positionals);
+  } catch (e) {
+    if (!ApiError.is(e)) throw e;
+    process.stderr.write(`dlt tests ${name}: ${e.message} (${e.status || 'no answer'} ${e.code})\n`);
+    for (const p of e.problems) process.stderr.write(`  ${formatProblem(p as Problem)}\n`);
+    return e.status === 400 ? exitCodes.badInput : exitCodes.error;
+  }
+}
+
+function parseTests(name: Sub, argv: readonly string[]) {
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw badInput([{ message: (e as Error).message, hint: `see dlt tests ${name} --help` }], 'bad arguments');
+  }
+  if (parsed.values.help) return parsed;
+  const problems: Problem[] = [];
+  for (const key of Object.keys(parsed.values) as (keyof Values)[]) {
+    if (!['server', 'token', 'json', 'help', ...accepts[name]].includes(key))
+      problems.push({ field: `--${key}`, message: `is not an option of dlt tests ${name}` });
+  }
+  const wants = name === 'list' ? 0 : 1;
+  if (parsed.positionals.length !== wants) {
+    const what = name === 'create' ? 'FILE' : name === 'run' ? 'ID or FILE' : 'ID';
+    problems.push({
+      message: wants === 0 ? 'takes no arguments' : `expected one ${what}, got ${parsed.positionals.length}`,
+    });
+  }
+  if (problems.length > 0) throw badInput(problems, 'bad arguments');
+  return parsed;
+}
+
+function connect(v: Values): DltClient {
+  const server = v.server ?? process.env.DLT_SERVER;
+  const problems: Problem[] = [];
+  if (!server) problems.push({ field: '--server', message: 'is required (or set DLT_SERVER)' });
+  else if (!/^https?:\/\/[^/]/.test(server))
+    problems.push({ field: '--server', message: `"${server}" is not an http(s) URL` });
+  if (problems.length > 0) throw badInput(problems, 'bad arguments');
+  return createClient({ baseUrl: server as string, token: v.token ?? process.env.DLT_TOKEN });
+}
+
+type Run = (client: DltClient, v: Values, positionals: readonly string[]) => Promise<number>;
+
+const subcommands: Record<Sub, Run> = {
+  async list(client, v) {
+    const tags = v.tags
+      ?.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+    const { Items } = await client.listScenarios({ tags });
+    if (v.json) return print(Items);
+    const rows = Items.map((t) => [t.testId, t.testName, t.status, String(t.totalTestRuns ?? 0), t.startTime ?? '-']);
+    process.stdout.write(
+      rows.length === 0 ? 'no tests\n' : renderTable(['id', 'name', 'status', 'runs', 'last run'], rows),
+    );
+    return exitCodes.ok;
+  },
+  async create(client, v, [file]) {
+    const created = await client.createScenario({ ...(await scenarioFromFile(file, v)), saveOnly: true });
+    if (v.json) return print(created);
+    process.stdout.write(`created test ${created.testId} (${created.testName})\n`);
+    return exitCodes.ok;
+  },
+  async run(client, v, [target]) {
+    const body = looksLikeFile(target) ? await scenarioFromFile(target, v) : await storedScenario(client, target);
+    const started = await client.createScenario(body);
+    if (!v.wait) {
+      if (v.json) return print(started);
+      process.stdout.write(`started test ${started.testId}${started.testRunId ? ` run ${started.testRunId}` : ''}\n`);
+      return exitCodes.ok;
+    }
+    const colour = process.stderr.isTTY === true && !process.env.NO_COLOR;
+    const end = await waitForRun(client, started, { quiet: v.quiet ?? false, out: process.stderr, colour });
+    return report(end, v);
+  },
+  async cancel(client, v, [id]) {
+    const answer = await client.cancelScenario(id);
+    if (v.json) return print(answer ?? { testId: id });
+    process.stdout.write(`cancelling test ${id}\n`);
+    return exitCodes.ok;
+  },
+  async results(client, v, [id]) {
+    const scenario = await client.getScenario(id, { history: false });
+    const run = v.run ? await client.getTestRun(id, v.run) : scenario;
+    return report({ ...scenario, ...run }, v);
+  },
+};
+
+/** Prints a run's results and returns the exit code its outcome deserves. */
+function report(s: Scenario, v: Values): number {
+  const code = outcomeCode(s);
+  if (v.json) {
+    print(s);
+    return code;
+  }
+  const summary = s.summary as RunSummary | undefined;
+  process.stdout.write(`test ${s.testId}${s.testRunId ? ` run ${s.testRunId}` : ''}: ${s.status}\n`);
+  if (s.errorReason) process.stdout.write(`reason: ${s.errorReason}\n`);
+  if (summary?.totals) {
+    const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    process.stdout.write(renderSummary(summary, painter(colour)));
+  }
+  return code;
+}
+
+function print(value: unknown): number {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  return exitCodes.ok;
+}
+
+function looksLikeFile(target: string): boolean {
+  return ['.json', '.yaml', '.yml'].includes(extname(target).toLowerCase()) || target.includes('/');
+}
+
+/** A stored test as a body that runs it again (the seed has no start route: re-POST with its testId). */
+async function storedScenario(client: DltClient, testId: string): Promise<ScenarioInput> {
+  const s = await client.getScenario(testId, { history: false, latest: false });
+  return {
+    testId: s.testId,
+    testName: s.testName,
+    testDescription: s.testDescription,
+    testType: s.testType,
+    testTaskConfigs: s.testTaskConfigs,
+    testScenario: s.testScenario,
+    ...(s.fileType === undefined ? {} : { fileType: s.fileType }),
+    ...(s.tags === undefined ? {} : { tags: s.tags }),
+    ...(s.showLive === undefined ? {} : { showLive: s.showLive }),
+  };
+}
+
+/** Reads FILE as a seed body, or wraps a plain test definition in one. */
+async function scenarioFromFile(file: string, v: Values): Promise<ScenarioInput> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw badInput([{ file, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? e}` }]);
+  }
+  let raw: unknown;
+  try {
+    raw = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw badInput([{ file, message: `cannot parse the file: ${(e as Error).message.split('\n')[0]}` }]);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw badInput([{ file, message: 'expected a test (an object with execution and scenarios)' }]);
+  }
+  const o = raw as Record<string, unknown>;
+  if ('testScenario' in o) return { ...o, ...(v.id ? { testId: v.id } : {}) } as ScenarioInput;
+  return wrapDefinition(file, o, v);
+}
+
+function wrapDefinition(file: string, def: Record<string, unknown>, v: Values): ScenarioInput {
+  const problems: Problem[] = [];
+  const whole = (flag: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (Number.isInteger(n) && n >= 1) return n;
+    problems.push({ field: flag, message: `"${text}" is not a positive whole number` });
+    return undefined;
+  };
+  const tasks = whole('--tasks', v.tasks) ?? 1;
+  const concurrency = whole('--concurrency', v.concurrency) ?? firstConcurrency(def) ?? 1;
+  if (problems.length > 0) throw badInput(problems, 'bad arguments');
+  const name = basename(file, extname(file));
+  return {
+    ...(v.id ? { testId: v.id } : {}),
+    testName: v.name ?? (name.length >= 3 ? name : `test ${name}`),
+    testDescription: v.description ?? `from ${basename(file)}`,
+    testType: 'simple',
+    fileType: 'none',
+    testTaskConfigs: [{ region: v.region ?? 'local', taskCount: tasks, concurrency }],
+    testScenario: def,
+  };
+}
+
+/** The `concurrency` of the first Taurus-style execution item, if it has a number there. */
+function firstConcurrency(def: Record<string, unknown>): number | undefined {
+  const items = Array.isArray(def.execution) ? def.execution : [];
+  const c = (items[0] as Record<string, unknown> | undefined)?.concurrency;
+  return typeof c === 'number' && Number.isInteger(c) && c >= 1 ? c : undefined;
+}
