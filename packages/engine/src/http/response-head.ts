@@ -27,6 +27,19 @@ export class HeadInfo {
   /** Why the head is malformed; '' when it is fine. */
   error = '';
 
+  copy(from: HeadInfo): void {
+    this.status = from.status;
+    this.http10 = from.http10;
+    this.headersAt = from.headersAt;
+    this.headersEnd = from.headersEnd;
+    this.length = from.length;
+    this.chunked = from.chunked;
+    this.encoded = from.encoded;
+    this.close = from.close;
+    this.keepAlive = from.keepAlive;
+    this.error = from.error;
+  }
+
   reset(): void {
     this.status = 0;
     this.length = -1;

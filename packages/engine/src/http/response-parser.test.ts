@@ -161,3 +161,25 @@ test('reset clears the previous response', () => {
   parser.execute(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
   assert.deepEqual([parser.status, parser.chunks, parser.bodyBytes], [200, null, 0]);
 });
+
+test('a repeated head parses the same as the first time, and a changed one is scanned anew', () => {
+  const parser = new ResponseParser();
+  const head = (status: number, length: number) =>
+    `HTTP/1.1 ${status} OK\r\nX-A: 1\r\nContent-Length: ${length}\r\n\r\n`;
+  const cases = [
+    { raw: `${head(200, 3)}abc`, status: 200, body: 'abc' },
+    { raw: `${head(200, 3)}xyz`, status: 200, body: 'xyz' },
+    { raw: `${head(200, 4)}wxyz`, status: 200, body: 'wxyz' },
+    { raw: head(200, 4), headRequest: true, status: 200, body: '' },
+    { raw: `${head(500, 4)}wxyz`, status: 500, body: 'wxyz' },
+  ];
+  for (const [i, c] of cases.entries()) {
+    parser.reset(c.headRequest === true, true);
+    const used = parser.execute(Buffer.from(c.raw));
+    assert.equal(parser.done, true, `response ${i}`);
+    assert.equal(used, c.raw.length, `response ${i}`);
+    assert.equal(parser.status, c.status, `response ${i}`);
+    assert.equal(Buffer.concat(parser.chunks ?? []).toString(), c.body, `response ${i}`);
+    assert.equal(parseHeaders(parser.headText)['x-a'], '1');
+  }
+});

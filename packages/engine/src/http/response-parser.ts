@@ -5,6 +5,7 @@
  */
 
 import { HeadBuffer, latin1, tooLarge } from './head-buffer.ts';
+import { RepeatedHead } from './repeated-head.ts';
 import { HeadInfo, malformed, scanHead } from './response-head.ts';
 
 /** A response head (status line and headers) larger than this is a protocol error. */
@@ -60,6 +61,8 @@ export class ResponseParser {
   #digits = 0;
   /** A head or trailer block that came in pieces. */
   #pieces = new HeadBuffer(maxHeadBytes);
+  /** The last head, byte for byte: servers often send the same one again. */
+  #repeat = new RepeatedHead(headWindow);
 
   /** Prepares for the response to a new request; HEAD responses carry no body. */
   reset(headRequest: boolean, keepBody: boolean): void {
@@ -168,9 +171,14 @@ export class ResponseParser {
    */
   #head(buf: Buffer, at: number): number {
     if (this.#pieces.length === 0) {
+      const repeated = this.#repeat.match(buf, at, this.#end);
+      if (repeated !== null) return this.#onHead(repeated, at + this.#repeat.length, this.#repeat.info);
       const window = latin1(buf, at, Math.min(this.#end, at + headWindow));
       const next = scanHead(window, this.#info);
-      if (next >= 0) return this.#onHead(window, at + next);
+      if (next >= 0) {
+        if (this.#info.status >= 200) this.#repeat.remember(buf, at, next, window, this.#info);
+        return this.#onHead(window, at + next);
+      }
       if (next === malformed) return this.#fail(this.#info.error);
     }
     const length = this.#gather(buf, at);
@@ -205,8 +213,7 @@ export class ResponseParser {
   }
 
   /** Acts on a scanned head in `text`; returns `next` (where the body starts) for the caller. */
-  #onHead(text: string, next: number): number {
-    const h = this.#info;
+  #onHead(text: string, next: number, h = this.#info): number {
     if (h.status < 200 && h.status !== 101) return next; // interim (100 Continue, 103 Early Hints): the real head follows
     this.status = h.status;
     this.headText = text.slice(h.headersAt, h.headersEnd);
