@@ -4,6 +4,7 @@
  * second like `dlt run`'s live line, then gives the exit code the outcome deserves.
  */
 import { ApiError, type DltClient, type Scenario, terminalStatuses } from '@dlt/client';
+import { mergeSnapshots } from '@dlt/metrics';
 import type { RunSummary, Snapshot } from '@dlt/model';
 import { exitCodes } from '../exit-codes.ts';
 import { formatClock, painter } from '../output/format.ts';
@@ -60,18 +61,21 @@ export async function waitForRun(client: DltClient, started: Scenario, o: WaitOp
   }
 }
 
-/** The run's numbers so far, from its live stream (each second counted once). */
+/**
+ * The run's numbers so far, from its live stream: each task's snapshot of each second counted
+ * once (a late subscriber is sent what it missed), the newest second merged over the tasks.
+ */
 class LiveNumbers {
-  readonly #seen = new Set<number>();
+  readonly #seen = new Set<string>();
+  readonly #seconds = new Map<number, Snapshot[]>();
   #requests = 0;
   #failures = 0;
-  #last?: Snapshot;
 
   async follow(client: DltClient, runId: string, signal: AbortSignal): Promise<void> {
     try {
       for await (const e of client.live(runId, { signal })) {
-        const snap = snapshotOf(e.data);
-        if (snap) this.#add(snap);
+        const part = snapshotOf(e.data);
+        if (part) this.#add(part.taskId, part.snapshot);
       }
     } catch {
       // No live stream (an older server, or none for this run): the status line still shows.
@@ -79,8 +83,9 @@ class LiveNumbers {
   }
 
   line(elapsedMs: number, status: string, colour: boolean): string {
-    const s = this.#last;
-    if (!s || status !== 'running') return `[${formatClock(elapsedMs).padStart(6)}] ${status}`;
+    const newest = Math.max(...this.#seconds.keys());
+    if (!Number.isFinite(newest) || status !== 'running') return `[${formatClock(elapsedMs).padStart(6)}] ${status}`;
+    const s = mergeSnapshots(this.#seconds.get(newest) ?? []);
     return renderLive(
       {
         elapsedMs,
@@ -95,20 +100,25 @@ class LiveNumbers {
     );
   }
 
-  #add(s: Snapshot): void {
-    if (this.#seen.has(s.at)) return;
-    this.#seen.add(s.at);
+  #add(taskId: string, s: Snapshot): void {
+    const key = `${taskId} ${s.at}`;
+    if (this.#seen.has(key)) return;
+    this.#seen.add(key);
     this.#requests += s.totals.requests;
     this.#failures += s.totals.failures;
-    if (!this.#last || s.at > this.#last.at) this.#last = s;
+    this.#seconds.set(s.at, [...(this.#seconds.get(s.at) ?? []), s]);
+    // Only the newest seconds are shown; older ones are dropped to keep memory flat.
+    for (const at of this.#seconds.keys()) if (at < s.at - 5_000) this.#seconds.delete(at);
   }
 }
 
-/** A merged second from a live event: the event itself, or its `snapshot` field. */
-function snapshotOf(data: unknown): Snapshot | undefined {
-  const o = data as { snapshot?: unknown; at?: unknown; totals?: unknown } | null;
-  const s = (o && typeof o === 'object' && 'snapshot' in o ? o.snapshot : o) as Snapshot | null;
-  return s && typeof s === 'object' && typeof s.at === 'number' && typeof s.totals === 'object' ? s : undefined;
+/** A task's second from a live event: `{ taskId, snapshot }`, or a bare snapshot. */
+function snapshotOf(data: unknown): { taskId: string; snapshot: Snapshot } | undefined {
+  const o = data as { snapshot?: unknown; taskId?: unknown } | null;
+  if (!o || typeof o !== 'object') return undefined;
+  const s = ('snapshot' in o ? o.snapshot : o) as Snapshot | null;
+  if (!s || typeof s !== 'object' || typeof s.at !== 'number' || typeof s.totals !== 'object') return undefined;
+  return { taskId: typeof o.taskId === 'string' ? o.taskId : '', snapshot: s };
 }
 
 function sleep(ms: number): Promise<void> {
