@@ -1,5 +1,15 @@
 /** The platform server: REST API, store, artifacts, orchestrator, agent hub and merged results. */
+export { apiRoutes, buildApp } from './api/app.ts';
+export type { ApiContext, ApiLimits } from './api/context.ts';
+export { type ApiErrorCode, apiErrors } from './api/errors.ts';
 export * from './artifacts/artifacts.ts';
-export * from './store/store.ts';
 export { FileArtifacts } from './artifacts/file-artifacts.ts';
+export type { FirstAdmin, Principal } from './auth/auth.ts';
+export { type Access, allows, mayGrant } from './auth/roles.ts';
+export type { AgentExit, Launcher } from './orchestrator/launcher.ts';
+export type { OrchestratorTiming } from './orchestrator/orchestrator.ts';
+export type { ServerRunSummary, TimelinePoint } from './results/run-summary.ts';
+export type { SeedResult, SeedRow } from './results/seed-results.ts';
+export { type RunningServer, type ServerOptions, startServer } from './server.ts';
 export { SqliteStore } from './store/sqlite-store.ts';
+export * from './store/store.ts';

@@ -1,0 +1,57 @@
+/**
+ * The live stream of one run as Server-Sent Events: the current status first, then every status
+ * change and task snapshot; the stream ends after a terminal status. A comment line every 15 s
+ * keeps proxies from closing a quiet stream.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { LiveEvent } from '../live-feed.ts';
+import { isTerminal, type RunRecord } from '../store/store.ts';
+import type { ApiContext } from './context.ts';
+
+export async function liveStream(ctx: ApiContext, run: RunRecord, request: FastifyRequest, reply: FastifyReply) {
+  const res = reply.raw;
+  reply.hijack();
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    ...corsHeaders(request),
+  });
+  let seq = 0;
+  const write = (e: LiveEvent) => res.write(`id: ${++seq}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
+  const status = (r: RunRecord) =>
+    write({
+      event: 'status',
+      data: {
+        runId: r.runId,
+        testId: r.testId,
+        status: r.status,
+        ...(r.errorReason ? { errorReason: r.errorReason } : {}),
+      },
+    });
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    unsubscribe();
+    clearInterval(keepAlive);
+    res.end();
+  };
+  const unsubscribe = ctx.live.subscribe(run.runId, (e) => {
+    write(e);
+    if (e.event === 'status' && isTerminal(e.data.status)) end();
+  });
+  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  request.raw.on('close', end);
+  // Read again after subscribing, so a change between the first read and now is not missed.
+  const now = (await ctx.store.getRun(run.runId)) ?? run;
+  status(now);
+  if (isTerminal(now.status)) end();
+}
+
+/** A hijacked reply skips fastify's hooks, so CORS headers are set by hand. */
+function corsHeaders(request: FastifyRequest): Record<string, string> {
+  const origin = request.headers.origin;
+  return origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+}

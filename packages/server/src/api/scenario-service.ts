@@ -1,0 +1,102 @@
+/**
+ * `POST /api/scenarios`, as the seed does it: validate the whole body (the definition with the
+ * model's `checkDefinition`, regions against the agents this server has), save the test, and run
+ * it unless `saveOnly` or a schedule says otherwise. Posting again with a `testId` updates and
+ * reruns it; a test with a run that has not ended is refused with 409.
+ */
+import { checkDefinition, fieldPath, type Problem, toProblem } from '@dlt/model';
+import type { Principal } from '../auth/auth.ts';
+import { newId } from '../ids.ts';
+import type { ScheduleFields, TestRecord } from '../store/store.ts';
+import { type ApiContext, knownRegions } from './context.ts';
+import { badRequest, HttpError } from './errors.ts';
+import type { ScenarioBody } from './schemas.ts';
+
+const scheduleKeys = [
+  'scheduleStep',
+  'scheduleDate',
+  'scheduleTime',
+  'recurrence',
+  'cronValue',
+  'cronExpiryDate',
+  'scheduleTimezone',
+] as const;
+
+function scheduleOf(body: ScenarioBody): ScheduleFields | undefined {
+  const entries = scheduleKeys.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]);
+  return entries.length > 0 ? (Object.fromEntries(entries) as ScheduleFields) : undefined;
+}
+
+function definitionProblems(body: ScenarioBody): Problem[] {
+  if (body.testType === 'simple') {
+    const check = checkDefinition(body.testScenario);
+    if (check.ok) return [];
+    return check.problems.map((p) => toProblem({ ...p, path: ['testScenario', ...p.path] }));
+  }
+  const execution = body.testScenario.execution;
+  if (Array.isArray(execution) && execution.length > 0) return [];
+  return [{ field: fieldPath(['testScenario', 'execution']), message: 'needs at least one item' }];
+}
+
+function regionProblems(ctx: ApiContext, body: ScenarioBody): Problem[] {
+  const known = knownRegions(ctx);
+  const problems: Problem[] = [];
+  body.testTaskConfigs.forEach((c, i) => {
+    const field = `testTaskConfigs[${i}]`;
+    if (!known.includes(c.region)) {
+      const list = known.length > 0 ? known.join(', ') : 'none yet: start an agent with dlt agent --region NAME';
+      problems.push({ field: `${field}.region`, message: `no agents serve region ${c.region} (regions: ${list})` });
+      return;
+    }
+    const max = ctx.orchestrator.launcherFor(c.region)?.maxTasks ?? ctx.limits.tasksPerRegion;
+    if (c.taskCount > max)
+      problems.push({ field: `${field}.taskCount`, message: `must be at most ${max} in region ${c.region}` });
+  });
+  return problems;
+}
+
+/** Saves (and, unless told not to, runs) a test; returns its id. */
+export async function saveScenario(ctx: ApiContext, body: ScenarioBody, _by: Principal | undefined): Promise<string> {
+  const problems = [...definitionProblems(body), ...regionProblems(ctx, body)];
+  if (problems.length > 0) throw badRequest('INVALID_REQUEST_BODY', problems);
+  const existing = body.testId === undefined ? undefined : await ctx.store.getTest(body.testId);
+  const testId = body.testId ?? newId();
+  if (ctx.orchestrator.activeRuns().some((a) => a.run.testId === testId)) {
+    throw new HttpError('TEST_RUNNING', `test ${testId} is running; cancel it or wait for it to end`);
+  }
+  const now = new Date().toISOString();
+  const fileType = body.testType === 'simple' ? 'none' : (body.fileType ?? 'script');
+  const schedule = scheduleOf(body);
+  const keepScript = existing?.scriptKey !== undefined && fileType !== 'none';
+  const test: TestRecord = {
+    testId,
+    testName: body.testName,
+    testDescription: body.testDescription,
+    testType: body.testType,
+    fileType,
+    testTaskConfigs: body.testTaskConfigs,
+    testScenario: body.testScenario,
+    showLive: body.showLive ?? false,
+    tags: body.tags ?? [],
+    healthyThreshold: body.healthyThreshold ?? 90,
+    ...(schedule ? { schedule } : {}),
+    ...(keepScript ? { scriptKey: existing.scriptKey, scriptName: existing.scriptName } : {}),
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  const runNow = !body.saveOnly && body.scheduleStep === undefined;
+  if (runNow && fileType !== 'none' && test.scriptKey === undefined) {
+    throw badRequest('INVALID_REQUEST_BODY', [
+      {
+        field: 'fileType',
+        message: `a ${body.testType} test needs its ${fileType} uploaded before it runs`,
+        hint: `save it with saveOnly, then PUT /api/scenarios/${testId}/script?name=FILE, then post it again`,
+      },
+    ]);
+  }
+  await ctx.store.putTest(test);
+  if (runNow && !(await ctx.orchestrator.start(test))) {
+    throw new HttpError('TEST_RUNNING', `test ${testId} is running; cancel it or wait for it to end`);
+  }
+  return testId;
+}

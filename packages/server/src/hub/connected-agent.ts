@@ -1,0 +1,103 @@
+/**
+ * One connected agent as the hub sees it: who it said it is, its slots and bound tasks, and its
+ * clock. The offset (agent − server) comes from the ping with the lowest round trip so far:
+ * the smaller the round trip, the less the unknown split of it can be off.
+ */
+import type { AgentMessage, ServerMessage } from '@dlt/model';
+import type { WebSocket } from 'ws';
+
+type Hello = Extract<AgentMessage, { type: 'hello' }>;
+type Pong = Extract<AgentMessage, { type: 'pong' }>;
+
+export interface HubTiming {
+  /** Pings sent right after hello, before the agent counts as synced. */
+  readonly pings: number;
+  readonly pingGapMs: number;
+  /** A ping every so often keeps the clock fresh and shows the agent alive. */
+  readonly heartbeatMs: number;
+  /** Heard nothing for this long: the connection is dropped. */
+  readonly silentMs: number;
+}
+
+export class ConnectedAgent {
+  readonly ws: WebSocket;
+  readonly agentId: string;
+  readonly name: string;
+  readonly region: string;
+  readonly version: string;
+  readonly cores: number;
+  readonly slots: number;
+  readonly connectedAt = Date.now();
+  /** Tasks bound to it by the orchestrator. */
+  readonly tasks = new Set<string>();
+  offsetMs = 0;
+  rttMs = Number.POSITIVE_INFINITY;
+  synced = false;
+  readonly #timing: HubTiming;
+  readonly #sent = new Map<number, number>();
+  readonly #drop: () => void;
+  #pongs = 0;
+  #nextId = 1;
+  #lastHeard = Date.now();
+  #timer?: NodeJS.Timeout;
+
+  constructor(ws: WebSocket, hello: Hello, timing: HubTiming, drop: () => void) {
+    this.ws = ws;
+    this.agentId = String(hello.agentId);
+    this.name = String(hello.name);
+    this.region = hello.region;
+    this.version = String(hello.version);
+    this.cores = Number(hello.cores) || 1;
+    this.slots = Math.max(1, Math.floor(Number(hello.slots) || 1));
+    this.#timing = timing;
+    this.#drop = drop;
+  }
+
+  /** Sends the first burst of pings, then one per heartbeat, and watches for silence. */
+  startClock(): void {
+    let burst = 0;
+    const tick = () => {
+      if (Date.now() - this.#lastHeard > this.#timing.silentMs) return this.#drop();
+      this.#ping();
+      burst++;
+      this.#timer = setTimeout(tick, burst < this.#timing.pings ? this.#timing.pingGapMs : this.#timing.heartbeatMs);
+    };
+    tick();
+  }
+
+  #ping(): void {
+    const id = this.#nextId++;
+    const serverTime = Date.now();
+    this.#sent.set(id, serverTime);
+    const m: ServerMessage = { type: 'ping', id, serverTime };
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(m));
+  }
+
+  heard(): void {
+    this.#lastHeard = Date.now();
+  }
+
+  /** Takes a pong; true when this pong made the agent synced. */
+  pong(m: Pong): boolean {
+    const sentAt = this.#sent.get(m.id);
+    if (sentAt === undefined) return false;
+    this.#sent.delete(m.id);
+    const now = Date.now();
+    const rtt = now - sentAt;
+    if (rtt <= this.rttMs) {
+      this.rttMs = rtt;
+      // The agent read its clock about half a round trip after we sent.
+      this.offsetMs = m.agentTime - (sentAt + rtt / 2);
+    }
+    this.#pongs++;
+    if (!this.synced && this.#pongs >= this.#timing.pings) {
+      this.synced = true;
+      return true;
+    }
+    return false;
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+}

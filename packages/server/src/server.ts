@@ -1,0 +1,109 @@
+/**
+ * Starts the whole server on the embedded defaults: the SQLite store and file artifacts under
+ * the data folder, the first administrator, the agent hub, the orchestrator with the local
+ * launcher (when given the command that starts `dlt agent`), the REST API, and recovery of runs
+ * a previous process left unfinished.
+ */
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './api/app.ts';
+import { type ApiContext, type ApiLimits, defaultLimits } from './api/context.ts';
+import type { Artifacts } from './artifacts/artifacts.ts';
+import { FileArtifacts } from './artifacts/file-artifacts.ts';
+import { Auth, type FirstAdmin } from './auth/auth.ts';
+import { AgentHub } from './hub/agent-hub.ts';
+import type { HubTiming } from './hub/connected-agent.ts';
+import { LiveFeed } from './live-feed.ts';
+import type { Launcher } from './orchestrator/launcher.ts';
+import { LocalLauncher } from './orchestrator/local-launcher.ts';
+import { Orchestrator, type OrchestratorTiming } from './orchestrator/orchestrator.ts';
+import { SqliteStore } from './store/sqlite-store.ts';
+import type { Store } from './store/store.ts';
+
+export interface ServerOptions {
+  /** Where the SQLite file and the artifacts live. */
+  readonly dataDir: string;
+  /** 0 picks a free port. Default 8080. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** The first administrator's password (else one is generated and returned once). */
+  readonly adminPassword?: string;
+  /**
+   * How to start `dlt agent` (argv, e.g. `[node, bin.ts, 'agent']`); the server adds `--server`,
+   * `--token`, `--region`, `--name` and `--slots`. Without it region `local` has no launcher.
+   */
+  readonly agentCommand?: readonly string[];
+  /** Most tasks of one run the local launcher starts. */
+  readonly localMaxTasks?: number;
+  /** Other implementations (PostgreSQL, S3) in place of the embedded ones. */
+  readonly store?: Store;
+  readonly artifacts?: Artifacts;
+  readonly launchers?: readonly Launcher[];
+  readonly limits?: Partial<ApiLimits>;
+  readonly timing?: Partial<OrchestratorTiming>;
+  readonly hubTiming?: Partial<HubTiming>;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  /** Set on the first start only: the credentials to print once. */
+  readonly firstAdmin?: FirstAdmin;
+  readonly app: FastifyInstance;
+  readonly context: ApiContext;
+  close(): Promise<void>;
+}
+
+export async function startServer(o: ServerOptions): Promise<RunningServer> {
+  const log = o.log ?? (() => {});
+  const store = o.store ?? new SqliteStore(join(o.dataDir, 'dlt.db'));
+  const artifacts = o.artifacts ?? new FileArtifacts(join(o.dataDir, 'artifacts'));
+  const auth = new Auth(store);
+  const firstAdmin = await auth.bootstrap(o.adminPassword);
+  const hub = new AgentHub(auth, o.hubTiming);
+  const live = new LiveFeed();
+  let agentArgv: readonly string[] = [];
+  const local = o.agentCommand ? new LocalLauncher({ command: () => agentArgv, maxTasks: o.localMaxTasks }) : undefined;
+  const launchers = [...(local ? [local] : []), ...(o.launchers ?? [])];
+  const orchestrator = new Orchestrator({ store, artifacts, hub, live, launchers, timing: o.timing, log });
+  const context: ApiContext = {
+    store,
+    artifacts,
+    auth,
+    orchestrator,
+    hub,
+    live,
+    limits: { ...defaultLimits, ...o.limits },
+  };
+  const app = await buildApp(context, log);
+  hub.attach(app.server);
+  await app.listen({ port: o.port ?? 8080, host: o.host ?? '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (o.port ?? 8080);
+  const host = !o.host || o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let agentTokenId: string | undefined;
+  if (o.agentCommand) {
+    const { token, record } = await auth.issue({ name: 'local agents', role: 'agent', kind: 'api', owner: '@local' });
+    agentTokenId = record.tokenId;
+    agentArgv = [...o.agentCommand, '--server', url, '--token', token];
+  }
+  await orchestrator.recover();
+  return {
+    url,
+    port,
+    firstAdmin,
+    app,
+    context,
+    close: async () => {
+      await orchestrator.close();
+      await hub.close();
+      await app.close();
+      if (agentTokenId) await store.deleteToken(agentTokenId).catch(() => {});
+      await store.close();
+    },
+  };
+}
