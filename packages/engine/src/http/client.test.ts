@@ -141,6 +141,17 @@ test('records sane timings: wait covers the server delay', async () => {
   client.close();
 });
 
+test('times sending a large body', async () => {
+  const { url } = await echoServer();
+  const client = createHttpClient();
+  const body = new Uint8Array(2 * 1024 * 1024);
+  const res = await client.send(get(url, { method: 'PUT', body }));
+  assert.equal(res.status, 200, res.errorMessage);
+  assert.ok(res.timings.send > 0, `send ${res.timings.send}`);
+  assert.ok(res.bytesSent > body.length);
+  client.close();
+});
+
 test('looks host names up once per DNS cache', async () => {
   const { server } = await echoServer();
   const url = `http://localhost:${(server.address() as AddressInfo).port}/`;
