@@ -7,6 +7,7 @@ const usage = `Usage: dlt <command> [options]
 
 Commands:
   run [FILE]     run a load test on this machine (a .yaml/.json file, or --url for a quick test)
+  start, server  start the server (API, store, local agents) on this machine
   agent          run a load-generating agent for a server (--server URL --token T --region NAME)
   tests …        the tests on a server: list, create, run (--wait), cancel, results
   help [COMMAND] show help for a command
@@ -19,6 +20,8 @@ const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.ts')).runCommand,
   agent: async () => (await import('./commands/agent.ts')).agentCommand,
   tests: async () => (await import('./commands/tests.ts')).testsCommand,
+  start: async () => (await import('./commands/server.ts')).serverCommand,
+  server: async () => (await import('./commands/server.ts')).serverCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -1,0 +1,108 @@
+/**
+ * `dlt start` / `dlt server`: the platform on this machine — the REST API, the SQLite store and
+ * artifacts under the data folder, and local agents started as `dlt agent` child processes for
+ * region `local`. Prints the URL and, on the first start, the administrator's credentials.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { badInput, type Problem } from '@dlt/model';
+import { startServer } from '@dlt/server';
+import { exitCodes } from '../exit-codes.ts';
+
+export const serverUsage = `Usage: dlt start [options]   (or: dlt server [options])
+
+Starts the dlt server: the REST API under /api (the seed's routes), the store and artifacts
+under the data folder, and local agents (one process per task) for region "local". Agents
+elsewhere join with: dlt agent --server URL --token T --region NAME.
+
+Options (each also from the environment):
+  -p, --port N       port to listen on (default 8080)              (DLT_PORT)
+      --host HOST    address to listen on (default 127.0.0.1)      (DLT_HOST)
+      --data DIR     data folder (default ./.dlt/data)             (DLT_DATA)
+  -h, --help         this help
+
+The first start creates the user "admin" with the password in DLT_ADMIN_PASSWORD, or a
+generated one printed once. Log in with POST /api/auth/login. See docs/server.md.
+`;
+
+export interface ServerArgs {
+  readonly port: number;
+  readonly host: string;
+  readonly data: string;
+}
+
+/** Parses the arguments after `start`/`server` (flags over the environment); undefined means --help. */
+export function parseServerArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ServerArgs | undefined {
+  let v: { port?: string; host?: string; data?: string; help?: boolean };
+  try {
+    v = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (e) {
+    throw badInput([{ message: (e as Error).message, hint: 'see dlt start --help' }], 'bad arguments');
+  }
+  if (v.help) return undefined;
+  const problems: Problem[] = [];
+  const portText = v.port ?? env.DLT_PORT ?? '8080';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    problems.push({ field: '--port', message: `"${portText}" is not a port (0–65535)` });
+  }
+  const host = v.host ?? env.DLT_HOST ?? '127.0.0.1';
+  if (host === '') problems.push({ field: '--host', message: 'must not be empty' });
+  if (problems.length > 0) throw badInput(problems, 'bad arguments');
+  return { port, host, data: resolve(v.data ?? env.DLT_DATA ?? '.dlt/data') };
+}
+
+/** The command that starts `dlt agent` from this same installation. */
+function agentCommand(): string[] {
+  return [process.execPath, fileURLToPath(new URL('../bin.ts', import.meta.url)), 'agent'];
+}
+
+export async function serverCommand(argv: readonly string[]): Promise<number> {
+  const args = parseServerArgs(argv, process.env);
+  if (!args) {
+    process.stdout.write(serverUsage);
+    return exitCodes.ok;
+  }
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const server = await startServer({
+    dataDir: args.data,
+    port: args.port,
+    host: args.host,
+    adminPassword: process.env.DLT_ADMIN_PASSWORD || undefined,
+    agentCommand: agentCommand(),
+    log,
+  });
+  process.stdout.write(`dlt server listening on ${server.url}  (data in ${args.data})\n`);
+  const admin = server.firstAdmin;
+  if (admin?.generated) {
+    process.stdout.write(
+      `created the administrator: user ${admin.username}, password ${admin.password}\n(shown once; keep it safe)\n`,
+    );
+  } else if (admin) {
+    process.stdout.write(`created the administrator: user ${admin.username}, password from DLT_ADMIN_PASSWORD\n`);
+  }
+  await new Promise<void>((done) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`\n${signal}: stopping the server\n`);
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return exitCodes.ok;
+}
