@@ -66,7 +66,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const hub = new AgentHub(auth, o.hubTiming);
   const live = new LiveFeed();
   let agentArgv: readonly string[] = [];
-  const local = o.agentCommand ? new LocalLauncher({ command: () => agentArgv, maxTasks: o.localMaxTasks }) : undefined;
+  const local = o.agentCommand
+    ? new LocalLauncher({ command: () => agentArgv, maxTasks: o.localMaxTasks, logDir: join(o.dataDir, 'agents') })
+    : undefined;
   const launchers = [...(local ? [local] : []), ...(o.launchers ?? [])];
   const orchestrator = new Orchestrator({ store, artifacts, hub, live, launchers, timing: o.timing, log });
   const context: ApiContext = {

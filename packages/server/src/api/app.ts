@@ -90,6 +90,8 @@ function register(app: FastifyInstance, ctx: ApiContext, r: AnyRoute): void {
       const out = await r.handler({ params, query, body, principal, request: req, reply });
       if (reply.sent) return reply;
       if (r.status) reply.status(r.status);
+      // The seed answers some calls with a bare JSON string ("success", "test cancelling").
+      if (typeof out === 'string') return reply.type('application/json; charset=utf-8').send(JSON.stringify(out));
       return out;
     },
   });

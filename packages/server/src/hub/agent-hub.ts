@@ -136,10 +136,11 @@ export class AgentHub {
     return [...this.#agents.values()].filter((a) => region === undefined || a.region === region);
   }
 
-  /** A synced agent of `region` with a free slot, the one named `preferName` first. */
-  freeAgent(region: string, preferName?: string): ConnectedAgent | undefined {
+  /** A synced agent of `region` with a free slot: the one named `name` if any (only it, when `only`). */
+  freeAgent(region: string, name?: string, only = false): ConnectedAgent | undefined {
     const free = this.agents(region).filter((a) => a.synced && a.tasks.size < a.slots);
-    return free.find((a) => a.name === preferName) ?? free[0];
+    const named = free.find((a) => a.name === name);
+    return only ? named : (named ?? free[0]);
   }
 
   async close(): Promise<void> {

@@ -157,7 +157,10 @@ export class Orchestrator {
       if (active.run.status !== 'provisioning' || active.ending) continue;
       for (const task of active.all()) {
         if (task.status !== 'pending') continue;
-        const agent = this.#d.hub.freeAgent(task.region, task.taskId);
+        // Agents a launcher started for a task are that task's alone; others take any task of their region.
+        const agent = this.launcherFor(task.region)
+          ? this.#d.hub.freeAgent(task.region, task.taskId, true)
+          : this.#d.hub.freeAgent(task.region);
         if (agent) this.#assign(active, task, agent);
       }
     }
