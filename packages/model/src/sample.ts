@@ -3,7 +3,7 @@
  * error kind), never exceptions.
  */
 
-/** Why a request failed without a usable response. */
+/** Why a request failed: no usable response, or (`assertion`) a response its script refused. */
 export const ErrorKind = {
   ConnectRefused: 'connect-refused',
   Timeout: 'timeout',
@@ -12,6 +12,8 @@ export const ErrorKind = {
   Tls: 'tls',
   Protocol: 'protocol',
   Aborted: 'aborted',
+  /** A response came, but a script's check of it failed (JMeter assertions). */
+  Assertion: 'assertion',
   Other: 'other',
 } as const;
 export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];

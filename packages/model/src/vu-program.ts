@@ -2,7 +2,7 @@
  * The interface between script front-ends (`scripts`) and the engine: a VU program is what one
  * virtual user runs each iteration. It lives here so that neither side imports the other.
  */
-import type { ErrorKind, Timings } from './sample.ts';
+import type { ErrorKind, Sample, Timings } from './sample.ts';
 
 /** A request as a script describes it. */
 export interface HttpRequest {
@@ -46,6 +46,16 @@ export interface HttpResponse {
   readonly url: string;
 }
 
+/** How to send one request. */
+export interface SendOptions {
+  /**
+   * Runs on the response before its sample is recorded (JMeter's post-processors and
+   * assertions): a returned message fails the sample with error `assertion`, null passes it.
+   * A sample that already failed keeps its own error.
+   */
+  readonly verify?: (response: HttpResponse) => string | null;
+}
+
 /** What a VU program may use. Everything it does goes through here, so it can be measured and stopped. */
 export interface VuContext {
   /** 1-based VU number, unique within the test run on this process. */
@@ -60,7 +70,12 @@ export interface VuContext {
   readonly vars: Map<string, unknown>;
   prepare(request: HttpRequest): PreparedRequest;
   /** Sends a request and records its sample; resolves even when the request fails. */
-  send(request: PreparedRequest | HttpRequest): Promise<HttpResponse>;
+  send(request: PreparedRequest | HttpRequest, options?: SendOptions): Promise<HttpResponse>;
+  /**
+   * Records a sample that no single request made (a JMeter transaction's total), its instants
+   * on this process's `performance.now()` clock.
+   */
+  record(sample: Omit<Sample, 'scenario'>): void;
   /** Sleeps, resolving early when the VU is stopped. */
   sleep(ms: number): Promise<void>;
 }

@@ -82,6 +82,30 @@ test('a failed request is a sample with an error kind', async () => {
   );
 });
 
+test('verify fails a sample with error assertion before it is recorded; record adds a sample of its own', async () => {
+  const seen: number[] = [];
+  const { vu, sink } = makeVu({
+    iteration: async (ctx) => {
+      const verify = (res: { status: number }) => (seen.push(res.status), 'body lacks "welcome"');
+      await ctx.send({ label: 'refused', method: 'GET', url: server.url, responseBody: 'text' }, { verify });
+      await ctx.send({ label: 'passed', method: 'GET', url: server.url }, { verify: () => null });
+      const at = performance.now();
+      ctx.record({ ...sink.samples[0], label: 'total', error: null, intendedAt: at, startedAt: at, endedAt: at });
+    },
+  });
+  await vu.runIteration();
+  vu.close();
+  assert.deepEqual(seen, [200]);
+  assert.deepEqual(
+    sink.samples.map((s) => [s.label, s.status, s.error, s.errorMessage, s.scenario]),
+    [
+      ['refused', 200, 'assertion', 'body lacks "welcome"', 'checkout'],
+      ['passed', 200, null, undefined, 'checkout'],
+      ['total', 200, null, 'body lacks "welcome"', 'checkout'],
+    ],
+  );
+});
+
 test('interrupt ends the iteration at once: sleep resolves early, it counts as interrupted', async () => {
   let slept = -1;
   const { vu, sink } = makeVu({

@@ -2,7 +2,15 @@
  * One virtual user: its own HTTP client, its variables, and the `VuContext` its program sees.
  * Every request becomes a sample; an iteration that throws is counted, never fatal.
  */
-import type { HttpRequest, HttpResponse, PreparedRequest, Sample, VuContext, VuProgram } from '@dlt/model';
+import type {
+  HttpRequest,
+  HttpResponse,
+  PreparedRequest,
+  Sample,
+  SendOptions,
+  VuContext,
+  VuProgram,
+} from '@dlt/model';
 import type { HttpClient } from '../http/types.ts';
 import type { SampleSink } from '../sample-sink.ts';
 import { sleep } from './sleep.ts';
@@ -99,7 +107,7 @@ export class Vu {
     }
   }
 
-  async #send(request: PreparedRequest | HttpRequest): Promise<HttpResponse> {
+  async #send(request: PreparedRequest | HttpRequest, options?: SendOptions): Promise<HttpResponse> {
     const signal = this.#controller.signal;
     const req = 'request' in request ? request.request : request;
     const startedAt = performance.now();
@@ -109,7 +117,11 @@ export class Vu {
     const endedAt = performance.now();
     // A request the engine itself cut short (hard stop) measures nothing about the target.
     if (res.error === 'aborted' && signal.aborted) return res;
-    this.#options.sink.record(toSample(req, res, this.scenario, intendedAt, startedAt, endedAt));
+    const sample = toSample(req, res, this.scenario, intendedAt, startedAt, endedAt);
+    const refused = options?.verify?.(res) ?? null;
+    this.#options.sink.record(
+      refused === null || sample.error !== null ? sample : { ...sample, error: 'assertion', errorMessage: refused },
+    );
     return res;
   }
 
@@ -126,7 +138,8 @@ export class Vu {
         return vu.#controller.signal;
       },
       prepare: (request) => this.#options.client.prepare(request),
-      send: (request) => this.#send(request),
+      send: (request, options) => this.#send(request, options),
+      record: (sample) => this.#options.sink.record({ ...sample, scenario: this.scenario }),
       sleep: (ms) => sleep(ms, this.#controller.signal),
     };
   }

@@ -14,6 +14,7 @@ function recordingContext(onSend: (n: number) => void = () => {}) {
     iteration: 0,
     signal: controller.signal,
     vars: new Map(),
+    record() {},
     prepare(request: HttpRequest): PreparedRequest {
       calls.push(`prepare ${request.label}`);
       return { request };
