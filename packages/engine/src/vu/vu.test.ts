@@ -86,7 +86,10 @@ test('verify fails a sample with error assertion before it is recorded; record a
   const seen: number[] = [];
   const { vu, sink } = makeVu({
     iteration: async (ctx) => {
-      const verify = (res: { status: number }) => (seen.push(res.status), 'body lacks "welcome"');
+      const verify = (res: { status: number }) => {
+        seen.push(res.status);
+        return 'body lacks "welcome"';
+      };
       await ctx.send({ label: 'refused', method: 'GET', url: server.url, responseBody: 'text' }, { verify });
       await ctx.send({ label: 'passed', method: 'GET', url: server.url }, { verify: () => null });
       const at = performance.now();

@@ -2,15 +2,7 @@
  * One virtual user: its own HTTP client, its variables, and the `VuContext` its program sees.
  * Every request becomes a sample; an iteration that throws is counted, never fatal.
  */
-import type {
-  HttpRequest,
-  HttpResponse,
-  PreparedRequest,
-  Sample,
-  SendOptions,
-  VuContext,
-  VuProgram,
-} from '@dlt/model';
+import type { HttpRequest, HttpResponse, PreparedRequest, Sample, SendOptions, VuContext, VuProgram } from '@dlt/model';
 import type { HttpClient } from '../http/types.ts';
 import type { SampleSink } from '../sample-sink.ts';
 import { sleep } from './sleep.ts';
