@@ -70,3 +70,23 @@ test('SIGTERM stops an agent cleanly (exit 0) even while it is still looking for
   assert.equal(await closed, 0, stderr);
   assert.match(stderr, /SIGTERM: stopping/);
 });
+
+test('an agent whose log reader is gone keeps running (a broken stderr pipe is not fatal)', async () => {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  const child = spawn(process.execPath, [bin, 'agent', '-s', `http://127.0.0.1:${port}`, '-t', 'x', '-r', 'local'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 20_000,
+  });
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await new Promise<void>((resolve) => child.stderr.once('data', () => resolve()));
+  // As when the server that launched it is killed: nobody reads its stderr any more.
+  child.stderr.destroy();
+  // Reconnect attempts keep logging into the broken pipe meanwhile.
+  await new Promise((r) => setTimeout(r, 1_500));
+  assert.equal(child.exitCode, null, 'still running');
+  child.kill('SIGTERM');
+  assert.equal(await closed, 0);
+});

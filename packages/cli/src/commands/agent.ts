@@ -94,7 +94,15 @@ export async function agentCommand(argv: readonly string[]): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const log = args.quiet ? undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  // An agent outlives whoever reads its log (a launcher killed, a terminal closed): a broken pipe
+  // on stderr must not take the task down with it, so log lines are dropped from then on.
+  let logOpen = !args.quiet;
+  process.stderr.on('error', () => {
+    logOpen = false;
+  });
+  const log = (line: string) => {
+    if (logOpen) process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  };
   try {
     const exit = await runAgent({ ...args, version: '0.0.0', signal: stop.signal, log });
     if (exit.kind === 'refused') {
