@@ -10,6 +10,18 @@ const SP = 32;
 const HT = 9;
 const COMMA = 44;
 
+/** 1 for the characters a header name (an RFC 9110 token) may hold. */
+const tokenChars = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
+  tokenChars[c.charCodeAt(0)] = 1;
+}
+/**
+ * Control characters a head must not hold (tab aside), and a CR not ending a line: a
+ * recipient that let them through could read the head differently from a proxy in front.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its job
+const controlChar = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)/;
+
 /** What a scan found; one instance is reused for every response. */
 export class HeadInfo {
   status = 0;
@@ -76,11 +88,16 @@ export function scanHead(text: string, h: HeadInfo): number {
     if (text.charCodeAt(lf - 1) !== CR) return badEnding(h);
     if (lf - 1 === pos) {
       h.headersEnd = pos === h.headersAt ? pos : pos - 2;
-      return lf + 1;
+      return controlChar.test(text.slice(0, pos)) ? badByte(h) : lf + 1;
     }
     if (!headerLine(text, pos, lf - 1, h)) return malformed;
     pos = lf + 1;
   }
+}
+
+function badByte(h: HeadInfo): number {
+  h.error = 'control character in the response head';
+  return malformed;
 }
 
 function badEnding(h: HeadInfo): number {
@@ -117,9 +134,8 @@ function badStatus(text: string, end: number, h: HeadInfo): number {
 /** "name: value"; framing headers are recognised by name length first, then by name. */
 function headerLine(head: string, pos: number, end: number, h: HeadInfo): boolean {
   const colon = head.indexOf(':', pos);
-  const first = head.charCodeAt(pos);
-  const last = head.charCodeAt(colon - 1);
-  if (colon <= pos || colon > end || first === SP || first === HT || last === SP || last === HT) {
+  // A token has no whitespace, so this also refuses folded lines and space before the colon.
+  if (colon <= pos || colon > end || !isToken(head, pos, colon)) {
     h.error = `bad header line: ${JSON.stringify(head.slice(pos, Math.min(end, pos + 60)))}`;
     return false;
   }
@@ -173,6 +189,14 @@ function connectionTokens(head: string, from: number, to: number, h: HeadInfo): 
     else if (te - ts === 10 && sameLower(head, ts, 'keep-alive')) h.keepAlive = true;
     s = e + 1;
   }
+}
+
+function isToken(head: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = head.charCodeAt(k);
+    if (c > 127 || tokenChars[c] === 0) return false;
+  }
+  return true;
 }
 
 function skipSpace(head: string, from: number, to: number): number {

@@ -228,6 +228,9 @@ export class ResponseParser {
       if (status === 101) this.keepAlive = false;
       this.#state = State.Done;
     } else if (h.chunked) {
+      // Chunked wins over a Content-Length sent as well, but such a response may be an attempt
+      // at request smuggling, so the connection is not trusted with another request.
+      if (h.length >= 0) this.keepAlive = false;
       this.#state = State.ChunkSize;
       this.#remaining = 0;
       this.#digits = 0;

@@ -104,6 +104,13 @@ export const shapes: readonly Shape[] = [
     keepAlive: true,
   },
   {
+    name: 'chunked wins over a Content-Length too, and the connection is not reused (smuggling guard)',
+    raw: 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+    status: 200,
+    body: 'hello',
+    keepAlive: false,
+  },
+  {
     name: 'status line without reason',
     raw: 'HTTP/1.1 404\r\nContent-Length: 0\r\n\r\n',
     status: 404,

@@ -81,7 +81,7 @@ export function parseHeaders(text: string): Record<string, string> {
     const colon = text.indexOf(':', pos);
     if (colon > pos && colon < end) {
       const name = text.slice(pos, colon).toLowerCase();
-      const value = text.slice(colon + 1, end).trim();
+      const value = trimmed(text, colon + 1, end);
       const prior = Object.hasOwn(headers, name) ? headers[name] : undefined;
       if (name === '__proto__') {
         // never a real header; assigning it would change the object's prototype
@@ -91,4 +91,13 @@ export function parseHeaders(text: string): Record<string, string> {
     pos = end + 2;
   }
   return headers;
+}
+
+/** `text[from, to)` without the spaces and tabs around it (`trim()` would also take a latin1 NBSP). */
+function trimmed(text: string, from: number, to: number): string {
+  let s = from;
+  let e = to;
+  while (s < e && (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9)) s++;
+  while (e > s && (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === 9)) e--;
+  return text.slice(s, e);
 }
