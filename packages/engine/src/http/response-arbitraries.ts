@@ -126,7 +126,7 @@ export const validResponse: fc.Arbitrary<Generated> = fc
     chunked,
     coding: fc.constantFrom('chunked', 'Chunked', 'gzip, chunked'),
     /** How a bodiless response says so: status 204 or 304, or being the answer to HEAD. */
-    noBody: fc.constantFrom(204, 304, 'HEAD'),
+    noBody: fc.constantFrom<204 | 304 | 'HEAD'>(204, 304, 'HEAD'),
     extraLength: fc.option(fc.nat({ max: 9999 })),
     interims: fc.array(interim, { maxLength: 2 }),
   })
