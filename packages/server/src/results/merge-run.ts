@@ -17,6 +17,8 @@ export const taskResultKey = (runId: string, taskId: string) => `runs/${runId}/t
 export interface MergedRun {
   readonly results: Record<string, SeedResult>;
   readonly summary: ServerRunSummary;
+  /** Latest actual task start minus the earliest, ms, from the uploads. */
+  readonly startSpreadMs?: number;
 }
 
 /** The thresholds of a `simple` definition (none for other types, whose scripts carry their own). */
@@ -53,5 +55,6 @@ export async function mergeRun(
   return {
     results: seedResults(total, regions),
     summary: runSummary(total, regions, thresholdsOf(run), spread),
+    ...(spread === undefined ? {} : { startSpreadMs: spread }),
   };
 }

@@ -47,13 +47,12 @@ async function postgresBin(): Promise<string> {
   if (process.getuid?.() !== 0) throw new Error(`PostgreSQL is not installed and the tests are not root: ${hint}`);
   process.stderr.write('pg-test-server: PostgreSQL is missing; installing Debian package postgresql\n');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // Another test file may be installing at the same moment: wait for dpkg's lock, not fail.
   const lock = ['-o', 'DPkg::Lock::Timeout=300'];
+  const opts = { env, maxBuffer: 64 << 20, timeout: 600_000 };
   try {
-    await run('apt-get', [...lock, 'update'], { env, maxBuffer: 64 << 20 });
-    await run('apt-get', [...lock, 'install', '-y', '--no-install-recommends', 'postgresql'], {
-      env,
-      maxBuffer: 64 << 20,
-    });
+    await run('apt-get', [...lock, 'update'], opts);
+    await run('apt-get', [...lock, 'install', '-y', '--no-install-recommends', 'postgresql'], opts);
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new Error(`installing PostgreSQL failed (${hint}):\n${err.stderr || err.message}`);
@@ -79,22 +78,28 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Runs `initdb` into a fresh folder owned by the server's user. */
-async function initCluster(bin: string): Promise<{ dir: string; data: string }> {
+/** A fresh folder the server's user owns (as root, the `postgres` user). */
+async function clusterFolder(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'dlt-pg-'));
-  if (process.getuid?.() === 0) {
-    const { stdout } = await run('id', ['-u', 'postgres']).catch(() => {
-      throw new Error('the postgres user is missing: reinstall Debian package postgresql-common');
-    });
-    const group = (await run('id', ['-g', 'postgres'])).stdout;
-    await chown(dir, Number(stdout), Number(group));
+  if (process.getuid?.() !== 0) return dir;
+  try {
+    const uid = Number((await run('id', ['-u', 'postgres'])).stdout);
+    const gid = Number((await run('id', ['-g', 'postgres'])).stdout);
+    await chown(dir, uid, gid);
+    return dir;
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`cannot hand ${dir} to the postgres user (reinstall postgresql-common?): ${(e as Error).message}`);
   }
-  const data = join(dir, 'data');
-  const [cmd, args] = asServerUser(join(bin, 'initdb'), [
-    ...['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
-  ]);
-  await run(cmd, args, { cwd: dir });
-  return { dir, data };
+}
+
+/** Runs `initdb`: trust on loopback (a private cluster), C locale, no fsync of the new files. */
+async function initCluster(bin: string, dir: string, data: string): Promise<void> {
+  const flags = ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'];
+  const [cmd, args] = asServerUser(join(bin, 'initdb'), flags);
+  await run(cmd, args, { cwd: dir, timeout: 60_000 }).catch((e: { stderr?: string; message: string }) => {
+    throw new Error(`initdb failed: ${e.stderr || e.message}`);
+  });
 }
 
 /** Starts the cluster on a free port; a port taken in between is retried with another. */
@@ -102,8 +107,9 @@ async function startCluster(bin: string, dir: string, data: string): Promise<num
   let last: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    // Durability is not under test: no fsync keeps database creation and commits fast.
-    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    // Durability is not under test: without fsync, creating databases and committing is fast.
+    const settings = ['listen_addresses=127.0.0.1', 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+    const opts = `-p ${port} -k ${dir} ${settings.map((c) => `-c ${c}`).join(' ')}`;
     const [cmd, args] = asServerUser(join(bin, 'pg_ctl'), [
       '-D',
       data,
@@ -128,9 +134,11 @@ async function startCluster(bin: string, dir: string, data: string): Promise<num
 /** Starts a private cluster; call `stop()` in `after`. */
 export async function startPgTestServer(): Promise<PgTestServer> {
   const bin = await postgresBin();
-  const { dir, data } = await initCluster(bin);
+  const dir = await clusterFolder();
+  const data = join(dir, 'data');
   let port: number;
   try {
+    await initCluster(bin, dir, data);
     port = await startCluster(bin, dir, data);
   } catch (e) {
     await rm(dir, { recursive: true, force: true });

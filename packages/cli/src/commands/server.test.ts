@@ -1,0 +1,37 @@
+/** `dlt start` arguments: flags over the environment over the defaults, and every bad one named. */
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { DltError } from '@dlt/model';
+import { parseServerArgs } from './server.ts';
+
+test('defaults, environment and flags', () => {
+  assert.deepEqual(parseServerArgs([], {}), { port: 8080, host: '127.0.0.1', data: resolve('.dlt/data') });
+  const env = { DLT_PORT: '9000', DLT_HOST: '0.0.0.0', DLT_DATA: '/srv/dlt' };
+  assert.deepEqual(parseServerArgs([], env), { port: 9000, host: '0.0.0.0', data: '/srv/dlt' });
+  assert.deepEqual(parseServerArgs(['--port', '0', '--host', '::1', '--data', '/d'], env), {
+    port: 0,
+    host: '::1',
+    data: '/d',
+  });
+  assert.equal(parseServerArgs(['--help'], {}), undefined);
+});
+
+test('bad arguments name the flag', () => {
+  const cases: Record<string, [string[], Record<string, string>, string]> = {
+    'a port that is not a number': [['--port', 'http'], {}, '--port'],
+    'a port out of range': [[], { DLT_PORT: '70000' }, '--port'],
+    'an empty host': [['--host', ''], {}, '--host'],
+  };
+  for (const [name, [argv, env, field]] of Object.entries(cases)) {
+    assert.throws(
+      () => parseServerArgs(argv, env),
+      (e) => DltError.is(e) && e.problems.some((p) => p.field === field),
+      name,
+    );
+  }
+  assert.throws(
+    () => parseServerArgs(['--bogus'], {}),
+    (e) => DltError.is(e),
+  );
+});

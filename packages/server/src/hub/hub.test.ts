@@ -1,0 +1,163 @@
+/**
+ * The agent hub and orchestrator through the protocol, with hand-driven agents: a mismatched
+ * protocol is refused with a clear reason, the clock offset is measured, every task of a run
+ * gets one start instant, uploads are idempotent and merged exactly, and a failed task fails
+ * the run naming it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { mergeResults, Recorder } from '@dlt/metrics';
+import { type TaskResult, zeroTimings } from '@dlt/model';
+import { seedBody, type TestServer, testServer } from '../test-kit.ts';
+import { ProtocolAgent } from './protocol-agent.ts';
+
+let t: TestServer;
+const agents: ProtocolAgent[] = [];
+before(async () => {
+  t = await testServer({ hubTiming: { pings: 3, pingGapMs: 5 }, timing: { reconnectGraceMs: 300 } });
+});
+after(async () => {
+  for (const a of agents) a.close();
+  await t.close();
+});
+
+function agent(o: Partial<ConstructorParameters<typeof ProtocolAgent>[0]> = {}): ProtocolAgent {
+  const a = new ProtocolAgent({ url: t.server.url, token: t.tokens.agent, region: 'lab', ...o });
+  agents.push(a);
+  return a;
+}
+
+/** A task result of `n` requests taking `ms` each. */
+function resultOf(n: number, ms: number): TaskResult {
+  const rec = new Recorder({ startedAt: 1_000_000 });
+  for (let i = 0; i < n; i++) {
+    const at = i;
+    rec.record({
+      label: 'home',
+      scenario: 's',
+      method: 'GET',
+      status: i % 10 === 0 ? 500 : 200,
+      error: null,
+      intendedAt: at,
+      startedAt: at,
+      firstByteAt: at + ms / 2,
+      endedAt: at + ms,
+      timings: zeroTimings,
+      bytesSent: 10,
+      bytesReceived: 100,
+    });
+  }
+  return rec.result(1_002_000);
+}
+
+async function untilAgents(n: number): Promise<void> {
+  for (let i = 0; i < 100 && t.server.context.hub.agents('lab').filter((a) => a.synced).length < n; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('an agent of another protocol version is refused with a reason that says so', async () => {
+  const a = agent({ protocol: 99, name: 'old' });
+  const refused = await a.next('refused');
+  assert.match(refused.reason, /agent protocol 99 does not match the server's protocol 1/);
+  assert.equal(await a.closed, 4001);
+});
+
+test('the clock offset comes from the pings', async () => {
+  const a = agent({ name: 'skewed', skewMs: 5_000, region: 'skew' });
+  const welcome = await a.next('welcome');
+  assert.ok(Math.abs(welcome.serverTime - Date.now()) < 1000);
+  for (let i = 0; i < 100 && !t.server.context.hub.agents('skew')[0]?.synced; i++)
+    await new Promise((r) => setTimeout(r, 20));
+  const seen = t.server.context.hub.agents('skew')[0];
+  assert.ok(Math.abs(seen.offsetMs - 5_000) < 50, `offset ${seen.offsetMs}`);
+  a.close();
+});
+
+test('two tasks get one start instant; uploads are idempotent and merged exactly', async () => {
+  const [a, b] = [agent({ name: 'a' }), agent({ name: 'b' })];
+  await untilAgents(2);
+  const body = seedBody('http://127.0.0.1:9/', { testTaskConfigs: [{ region: 'lab', taskCount: 2, concurrency: 1 }] });
+  const created = await t.call('POST', '/api/scenarios', { token: 'editor', body });
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const assigns = await Promise.all([a.next('assign'), b.next('assign')]);
+  assert.deepEqual(assigns.map((m) => m.task.share.index).sort(), [0, 1]);
+  assert.ok(assigns.every((m) => m.task.share.count === 2 && m.task.concurrency === 1 && m.task.definition));
+  a.send({ type: 'ready', taskId: assigns[0].task.taskId });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(
+    a.received.some((m) => m.type === 'start'),
+    false,
+    'started before every task was ready',
+  );
+  b.send({ type: 'ready', taskId: assigns[1].task.taskId });
+  const starts = await Promise.all([a.next('start'), b.next('start')]);
+  assert.equal(starts[0].atServerMs, starts[1].atServerMs);
+  assert.ok(starts[0].atServerMs > Date.now() - 50);
+
+  const results = [resultOf(100, 4), resultOf(300, 20)];
+  const uploads = assigns.map((m, i) => ({
+    runId: m.task.runId,
+    taskId: m.task.taskId,
+    interrupted: false,
+    result: results[i],
+    startedAtServerMs: starts[0].atServerMs + i,
+    clockOffsetMs: 0,
+    rttMs: 1,
+  }));
+  assert.equal((await a.upload({ ...uploads[0], runId: 'otherRun' })).status, 409);
+  assert.equal((await a.upload({ ...uploads[0], taskId: 'nope-0' })).status, 404);
+  assert.equal((await a.upload({ ...uploads[0], result: { format: 'dlt.task-result/1' } })).status, 400);
+  const first = await a.upload(uploads[0]);
+  assert.deepEqual(first, { status: 200, body: { acknowledged: true, taskId: uploads[0].taskId, repeat: false } });
+  assert.equal(((await a.upload(uploads[0])).body as { repeat: boolean }).repeat, true);
+  await b.upload(uploads[1]);
+  a.send({ type: 'done', taskId: uploads[0].taskId, interrupted: false });
+  b.send({ type: 'done', taskId: uploads[1].taskId, interrupted: false });
+  let got = await t.call('GET', `/api/scenarios/${created.body.testId}`, { token: 'viewer' });
+  for (let i = 0; i < 50 && got.body.status !== 'complete'; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    got = await t.call('GET', `/api/scenarios/${created.body.testId}`, { token: 'viewer' });
+  }
+  assert.equal(got.body.status, 'complete');
+  const total = got.body.results.total;
+  const exact = got.body.summary.totals.responseTime;
+  const merged = mergeResults(results);
+  assert.equal(total.throughput, 400);
+  assert.equal(total.fail, 40);
+  assert.deepEqual(total.rc, [{ code: '500', count: 40 }]);
+  assert.equal(total.bytes, '40000');
+  assert.equal(got.body.results.lab.throughput, 400);
+  assert.equal(total.labels[0].label, 'home');
+  // 300 of the 400 took 20 ms: the p50 is 20 ms, where a mean of the tasks' p50s would say 12.
+  assert.ok(Math.abs(exact.p50 - 20) < 0.05, `p50 ${exact.p50}`);
+  assert.equal(Number(total.p50_0), Number((exact.p50 / 1000).toFixed(6)));
+  assert.equal(got.body.summary.totals.requests, merged.totals.requests);
+  const run = await t.call('GET', `/api/scenarios/${created.body.testId}/testruns/${got.body.testRunId}`, {
+    token: 'viewer',
+  });
+  assert.equal(run.body.startSpreadMs, 1);
+});
+
+test('a task that fails fails the run with a reason naming it', async () => {
+  const c = agent({ name: 'c', region: 'lab2' });
+  await c.next('welcome');
+  for (let i = 0; i < 100 && !t.server.context.hub.agents('lab2')[0]?.synced; i++)
+    await new Promise((r) => setTimeout(r, 20));
+  const body = seedBody('http://127.0.0.1:9/', { testTaskConfigs: [{ region: 'lab2', taskCount: 1, concurrency: 1 }] });
+  const created = await t.call('POST', '/api/scenarios', { token: 'editor', body });
+  const assign = await c.next('assign');
+  c.send({
+    type: 'failed',
+    taskId: assign.task.taskId,
+    reason: 'cannot compile',
+    problems: [{ field: 'x', message: 'bad' }],
+  });
+  let got = await t.call('GET', `/api/scenarios/${created.body.testId}`, { token: 'viewer' });
+  for (let i = 0; i < 50 && got.body.status !== 'failed'; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    got = await t.call('GET', `/api/scenarios/${created.body.testId}`, { token: 'viewer' });
+  }
+  assert.equal(got.body.status, 'failed');
+  assert.equal(got.body.errorReason, `task ${assign.task.taskId} (region lab2) failed: cannot compile (x: bad)`);
+});
