@@ -161,3 +161,30 @@ test('a task that fails fails the run with a reason naming it', async () => {
   assert.equal(got.body.status, 'failed');
   assert.equal(got.body.errorReason, `task ${assign.task.taskId} (region lab2) failed: cannot compile (x: bad)`);
 });
+
+test('the live stream carries the status and every snapshot, and ends with the run', async () => {
+  const d = agent({ name: 'd', region: 'lab3' });
+  await d.next('welcome');
+  for (let i = 0; i < 100 && !t.server.context.hub.agents('lab3')[0]?.synced; i++)
+    await new Promise((r) => setTimeout(r, 20));
+  const body = seedBody('http://127.0.0.1:9/', { testTaskConfigs: [{ region: 'lab3', taskCount: 1, concurrency: 1 }] });
+  const created = await t.call('POST', '/api/scenarios', { token: 'editor', body });
+  const res = await fetch(`${t.server.url}/api/runs/${created.body.testRunId}/live`, {
+    headers: { authorization: `Bearer ${t.tokens.viewer}` },
+  });
+  assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+  const assign = await d.next('assign');
+  const snapshot = resultOf(3, 1).timeline[0] ?? { at: 1_000_000, durationMs: 1000 };
+  d.send({ type: 'ready', taskId: assign.task.taskId });
+  await d.next('start');
+  d.send({ type: 'snapshot', taskId: assign.task.taskId, snapshot: snapshot as never });
+  await t.call('POST', `/api/scenarios/${created.body.testId}`, { token: 'editor' });
+  d.send({ type: 'done', taskId: assign.task.taskId, interrupted: true });
+  const text = await res.text();
+  const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => [m[1], JSON.parse(m[2])]);
+  const statuses = events.filter(([e]) => e === 'status').map(([, d]) => d.status);
+  assert.ok(statuses.includes('running') && statuses.at(-1) === 'cancelled', statuses.join(','));
+  const snap = events.find(([e]) => e === 'snapshot')?.[1];
+  assert.equal(snap.taskId, assign.task.taskId);
+  assert.equal(snap.region, 'lab3');
+});

@@ -8,11 +8,12 @@ import type { SqlValue } from './columns.ts';
 import type { Migration } from './sqlite-schema.ts';
 
 type Row = Record<string, unknown>;
-type Param = SqlValue | readonly string[];
+/** A statement parameter: a column value, or a list for `= ANY($n)`. */
+export type PgParam = SqlValue | readonly string[];
 
 /** A pool or a client inside a transaction. */
 export interface PgQueryable {
-  query(sql: string, params?: readonly Param[]): Promise<{ rows: Row[]; rowCount: number }>;
+  query(sql: string, params?: readonly PgParam[]): Promise<{ rows: Row[]; rowCount: number }>;
 }
 
 /** Any fixed number shared by every dlt server on one database: the migration lock's key. */
@@ -57,7 +58,7 @@ export class PgDb implements PgQueryable {
     return db;
   }
 
-  async query(sql: string, params: readonly Param[] = []): Promise<{ rows: Row[]; rowCount: number }> {
+  async query(sql: string, params: readonly PgParam[] = []): Promise<{ rows: Row[]; rowCount: number }> {
     const r = await this.#pool.query(sql, params as unknown[]);
     return { rows: r.rows, rowCount: r.rowCount ?? 0 };
   }

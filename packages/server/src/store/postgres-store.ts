@@ -4,9 +4,10 @@
  * (compare-and-set without a lock) and one active run per test is a partial unique index, so
  * two replicas racing for the same run or test cannot both win.
  */
-import type { Columns, SqlValue } from './columns.ts';
-import { isUniqueViolation, PgDb, type PgOptions, type PgQueryable } from './postgres-db.ts';
+import type { Columns } from './columns.ts';
+import { isUniqueViolation, PgDb, type PgOptions, type PgParam, type PgQueryable } from './postgres-db.ts';
 import { postgresMigrations } from './postgres-schema.ts';
+import { Params, upsert } from './postgres-sql.ts';
 import { readRunCursor, runCursor } from './run-cursor.ts';
 import { baselineColumns, runColumns, taskColumns, testColumns, tokenColumns, userColumns } from './sqlite-schema.ts';
 import {
@@ -26,38 +27,6 @@ import {
   type UserRecord,
 } from './store.ts';
 
-/** Numbered placeholders (`$1`, `$2`, …) for SQL built piece by piece, with their values. */
-class Params {
-  readonly values: (SqlValue | readonly string[])[] = [];
-
-  /** The placeholder of one more value. */
-  add(value: SqlValue | readonly string[]): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-
-  /** `($1, $2, …)` for a row of values. */
-  row(values: readonly SqlValue[]): string {
-    return `(${values.map((v) => this.add(v)).join(', ')})`;
-  }
-
-  /** `a = $n, b = $m` for the fields present in a patch ('' when none). */
-  set<R extends object>(cols: Columns<R>, patch: Partial<R>): string {
-    const fields = cols.present(patch);
-    const values = cols.values(patch, fields);
-    return fields.map((f, i) => `${cols.column(f)} = ${this.add(values[i])}`).join(', ');
-  }
-}
-
-/** An INSERT of rows that replaces the row with the same `key`. */
-function upsert(table: string, names: readonly string[], key: string, rows: readonly (readonly SqlValue[])[]) {
-  const p = new Params();
-  const updates = names.filter((n) => n !== key).map((n) => `${n} = EXCLUDED.${n}`);
-  const sql = `INSERT INTO ${table} (${names.join(', ')}) VALUES ${rows.map((r) => p.row(r)).join(', ')}
-    ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}`;
-  return [sql, p.values] as const;
-}
-
 /** Rows per INSERT of tasks: far below PostgreSQL's 65,535 parameters per statement. */
 const taskBatch = 500;
 
@@ -73,16 +42,16 @@ export class PostgresStore implements Store {
     return new PostgresStore(await PgDb.open(url, postgresMigrations, options));
   }
 
-  async #one<R extends object>(cols: Columns<R>, sql: string, params: SqlValue[]): Promise<R | undefined> {
+  async #one<R extends object>(cols: Columns<R>, sql: string, params: readonly PgParam[]): Promise<R | undefined> {
     const row = (await this.#db.query(sql, params)).rows[0];
     return row && cols.read(row);
   }
 
-  async #all<R extends object>(cols: Columns<R>, sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+  async #all<R extends object>(cols: Columns<R>, sql: string, params: readonly PgParam[] = []): Promise<R[]> {
     return (await this.#db.query(sql, params)).rows.map((r) => cols.read(r));
   }
 
-  async #count(sql: string, params: SqlValue[]): Promise<number> {
+  async #count(sql: string, params: readonly PgParam[]): Promise<number> {
     return Number((await this.#db.query(sql, params)).rows[0]?.n ?? 0);
   }
 
@@ -157,13 +126,11 @@ export class PostgresStore implements Store {
     const filters = [`test_id = ${p.add(testId)}`];
     if (query.from !== undefined) filters.push(`start_time >= ${p.add(query.from)}`);
     if (query.to !== undefined) filters.push(`start_time <= ${p.add(query.to)}`);
-    const total = await this.#count(`SELECT COUNT(*) AS n FROM runs WHERE ${filters.join(' AND ')}`, [
-      ...p.values,
-    ] as SqlValue[]);
+    const total = await this.#count(`SELECT COUNT(*) AS n FROM runs WHERE ${filters.join(' AND ')}`, [...p.values]);
     const after = query.cursor === undefined ? undefined : readRunCursor(query.cursor);
     if (after !== undefined) filters.push(`(start_time, run_id) < (${p.add(after[0])}, ${p.add(after[1])})`);
     const sql = `SELECT * FROM runs WHERE ${filters.join(' AND ')} ORDER BY start_time DESC, run_id DESC LIMIT ${p.add(query.limit + 1)}`;
-    const rows = await this.#all(runColumns, sql, p.values as SqlValue[]);
+    const rows = await this.#all(runColumns, sql, p.values);
     const runs = rows.slice(0, query.limit);
     const more = rows.length > query.limit;
     return { runs, total, ...(more ? { nextCursor: runCursor(runs[runs.length - 1]) } : {}) };
