@@ -1,184 +1,128 @@
 /**
- * `dlt tests …` as a real process against a node:http stub of the API (until the server's app
- * factory lands): the body it posts, the progress it streams, its exit codes and its JSON.
+ * `dlt tests …` as a real process against a real server (in this process, with its local
+ * launcher starting real `dlt agent` processes) and a real target on loopback that counts what
+ * reaches it: the body it posts, the progress it streams, its exit codes and its JSON.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Recorder, summarize } from '@dlt/metrics';
-import type { ThresholdOutcome } from '@dlt/model';
+import { fileURLToPath } from 'node:url';
+import { createClient, type DltClient } from '@dlt/client';
+import { type RunningServer, startServer } from '@dlt/server';
 import { runDlt } from './helpers.ts';
 
-interface StubRun {
-  /** Status after the polls: running twice, then this. */
-  final: 'complete' | 'failed' | 'cancelled';
-  crossed: boolean;
-  /** Polls answered `running` before the final status. */
-  running: number;
-}
-
-let plan: StubRun = { final: 'complete', crossed: false, running: 1 };
-let posted: unknown[] = [];
-let polls = 0;
-let base = '';
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin.ts');
+const hits = new Map<string, number>();
+const target = createServer((req, res) => {
+  const path = req.url ?? '/';
+  hits.set(path, (hits.get(path) ?? 0) + 1);
+  res.writeHead(path === '/fail' ? 500 : 200).end('ok');
+});
+let server: RunningServer;
+let client: DltClient;
+let token = '';
 let dir = '';
+let targetUrl = '';
 
-const snapshot = (taskId: string, at: number, requests: number) => ({
-  runId: 'R1',
-  taskId,
-  region: 'local',
-  snapshot: {
-    at,
-    durationMs: 1000,
-    totals: {
-      requests,
-      failures: 0,
-      bytesSent: 0,
-      bytesReceived: 0,
-      statusCodes: {},
-      errors: {},
-      responseTime: { min: 1, mean: 2, p50: 2, p90: 3, p95: 3, p99: 4, max: 5 },
-      histogram: '',
-    },
-    labels: {},
-    iterations: requests,
-    interruptedIterations: 0,
-    droppedIterations: 0,
-    vus: 2,
-    vusMax: 2,
-  },
-});
-
-function scenario(status: string) {
-  const outcomes: Record<string, ThresholdOutcome> = plan.crossed
-    ? { 'http_req_duration: p(95)<1': { ok: false, actual: 3 } }
-    : {};
-  const done = status === 'complete' || status === 'failed' || status === 'cancelled';
-  return {
-    testId: 'T1',
-    testRunId: 'R1',
-    testName: 'stub',
-    testDescription: 'a stub test',
-    testType: 'simple',
-    status,
-    testTaskConfigs: [{ region: 'local', taskCount: 1, concurrency: 1 }],
-    testScenario: {},
-    ...(status === 'failed' ? { errorReason: 'task R1-0 failed: boom' } : {}),
-    ...(done ? { summary: summarize(new Recorder().result(), outcomes) } : {}),
-  };
-}
-
-function reply(req: IncomingMessage, res: ServerResponse, body: string) {
-  const json = (status: number, value: unknown) =>
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-  if (req.headers.authorization !== 'Bearer tok') return json(401, { code: 'UNAUTHORIZED', message: 'no token' });
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
-  if (req.method === 'POST' && path === '/api/scenarios') {
-    const b = JSON.parse(body);
-    posted.push(b);
-    if (b.testName === 'bad') {
-      return json(400, {
-        code: 'INVALID_REQUEST_BODY',
-        message: 'bad',
-        problems: [{ field: 'testName', message: 'is bad' }],
-      });
-    }
-    polls = 0;
-    return json(200, { ...scenario('queued'), ...b, testId: 'T1' });
-  }
-  if (req.method === 'GET' && path === '/api/scenarios') return json(200, { Items: [scenario('complete')] });
-  if (req.method === 'GET' && path === '/api/scenarios/T1')
-    return json(200, scenario(++polls <= plan.running ? 'running' : plan.final));
-  if (req.method === 'GET' && path === '/api/runs/R1/live') {
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const at = Math.floor(Date.now() / 1000) * 1000;
-    for (const s of [snapshot('R1-0', at, 7), snapshot('R1-1', at, 5), snapshot('R1-0', at, 7)]) {
-      res.write(`event: snapshot\ndata: ${JSON.stringify(s)}\n\n`);
-    }
-    return void setTimeout(() => res.end(), 3_000);
-  }
-  json(404, { code: 'NOT_FOUND', message: `${req.method} ${path}` });
-}
-
-const server = createServer((req, res) => {
-  let body = '';
-  req.on('data', (d) => {
-    body += d;
-  });
-  req.on('end', () => reply(req, res, body));
-});
 before(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+  targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
   dir = await mkdtemp(join(tmpdir(), 'dlt-tests-'));
-  await writeFile(
-    join(dir, 'api.yaml'),
-    'execution:\n  - concurrency: 7\n    hold-for: 1s\n    scenario: s\nscenarios:\n  s:\n    requests: [http://127.0.0.1:9/]\n',
-  );
-  await writeFile(join(dir, 'bad.json'), JSON.stringify({ testName: 'bad', testScenario: {} }));
+  server = await startServer({
+    dataDir: join(dir, 'data'),
+    port: 0,
+    adminPassword: 'tests-admin-password',
+    agentCommand: [process.execPath, bin, 'agent'],
+  });
+  const admin = createClient({
+    baseUrl: server.url,
+    token: (await createClient({ baseUrl: server.url }).login('admin', 'tests-admin-password')).token,
+  });
+  token = (await admin.createToken({ name: 'cli tests', role: 'editor' })).token;
+  client = createClient({ baseUrl: server.url, token });
 });
 after(async () => {
-  server.closeAllConnections();
-  server.close();
+  await server.close();
+  target.closeAllConnections();
+  target.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-const auth = () => ['--server', base, '--token', 'tok'];
-
-test('run FILE --wait wraps the definition, streams progress and exits 0 on a passed run', async () => {
-  // Two polls while running: the live stream has arrived by the second line.
-  plan = { final: 'complete', crossed: false, running: 2 };
-  posted = [];
-  const r = await runDlt(['tests', 'run', join(dir, 'api.yaml'), '--tasks', '2', '--wait', ...auth()]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(posted.length, 1);
-  const body = posted[0] as Record<string, unknown>;
-  assert.deepEqual(body.testTaskConfigs, [{ region: 'local', taskCount: 2, concurrency: 7 }]);
-  assert.equal(body.testType, 'simple');
-  assert.equal(body.testName, 'api');
-  assert.equal(body.saveOnly, undefined, 'run does not only save');
-  assert.deepEqual((body.testScenario as { execution: unknown[] }).execution, [
-    { concurrency: 7, 'hold-for': '1s', scenario: 's' },
-  ]);
-  assert.match(r.stderr, /total\s+12\b/, 'two tasks of one second counted once each (7 + 5)');
-  assert.match(r.stdout, /test T1 run R1: complete/);
-});
-
-const outcomes: [name: string, run: StubRun, code: number, out: RegExp][] = [
-  ['a crossed threshold exits 99', { final: 'complete', crossed: true, running: 1 }, 99, /complete/],
-  [
-    'a failed run exits 1 with its reason',
-    { final: 'failed', crossed: false, running: 1 },
-    1,
-    /reason: task R1-0 failed: boom/,
-  ],
-  ['a cancelled run exits 1', { final: 'cancelled', crossed: false, running: 1 }, 1, /cancelled/],
-];
-for (const [name, run, code, out] of outcomes) {
-  test(`run ID --wait: ${name}`, async () => {
-    plan = run;
-    const r = await runDlt(['tests', 'run', 'T1', '--wait', '-q', ...auth()]);
-    assert.equal(r.code, code, r.stderr);
-    assert.match(r.stdout, out);
-  });
+/** A test file of `concurrency` users per task for `holdFor` on `path`, with optional thresholds. */
+async function testFile(name: string, path: string, holdFor: string, thresholds = ''): Promise<string> {
+  const file = join(dir, `${name}.yaml`);
+  const yaml = `execution:\n  - concurrency: 3\n    hold-for: ${holdFor}\n    scenario: s\nscenarios:\n  s:\n    think-time: 20ms\n    requests: ['${targetUrl}${path}']\n${thresholds}`;
+  await writeFile(file, yaml);
+  return file;
 }
 
-test('list --json prints the server JSON; create saves only; a 400 exits 2 with each problem', async () => {
-  const list = await runDlt(['tests', 'list', '--json', ...auth()]);
-  assert.equal(list.code, 0, list.stderr);
-  assert.equal(JSON.parse(list.stdout)[0].testId, 'T1');
-  posted = [];
-  const created = await runDlt(['tests', 'create', join(dir, 'api.yaml'), '--name', 'my api', ...auth()]);
+const auth = () => ['--server', server.url, '--token', token];
+
+test('run FILE --wait stores and runs it on 2 tasks, streams progress, exits 0, and counts what the target saw', async () => {
+  const file = await testFile('passing', '/ok', '3s');
+  const r = await runDlt(['tests', 'run', file, '--tasks', '2', '--wait', ...auth()]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /running/, 'a status line while it starts');
+  assert.match(r.stderr, /vus\s+6\s+req\/s/, "a live line: both tasks' second merged");
+  assert.match(r.stdout, /run \S+: complete/);
+  const [item] = (await client.listScenarios()).Items.filter((t) => t.testName === 'passing');
+  const s = await client.getScenario(item.testId);
+  assert.deepEqual(s.testTaskConfigs, [{ region: 'local', taskCount: 2, concurrency: 3 }]);
+  assert.equal(s.summary?.totals.requests, hits.get('/ok'), "the merged total is the target's own count");
+  assert.equal(s.summary?.vusMax, 6, '2 tasks × 3 users');
+  const json = await runDlt(['tests', 'results', item.testId, '--json', ...auth()]);
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal(JSON.parse(json.stdout).summary.totals.requests, hits.get('/ok'));
+});
+
+test('run --wait exits 99 when a threshold is crossed, and results says the same', async () => {
+  const file = await testFile('failing', '/fail', '1s', 'thresholds:\n  http_req_failed: [rate<0.01]\n');
+  const r = await runDlt(['tests', 'run', file, '--wait', '-q', ...auth()]);
+  assert.equal(r.code, 99, r.stderr);
+  const [item] = (await client.listScenarios()).Items.filter((t) => t.testName === 'failing');
+  const again = await runDlt(['tests', 'results', item.testId, ...auth()]);
+  assert.equal(again.code, 99);
+  assert.match(again.stdout, /http_req_failed/);
+});
+
+test('cancel stops a waiting run: the waiter exits 1 with the run cancelled', async () => {
+  const file = await testFile('long', '/long', '60s');
+  const waiting = runDlt(['tests', 'run', file, '--wait', ...auth()], { timeoutMs: 30_000 });
+  let testId = '';
+  for (let i = 0; i < 200 && !testId; i++) {
+    const [item] = (await client.listScenarios()).Items.filter((t) => t.testName === 'long' && t.status === 'running');
+    testId = item?.testId ?? '';
+    if (!testId) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(testId, 'the run started');
+  const cancel = await runDlt(['tests', 'cancel', testId, ...auth()]);
+  assert.equal(cancel.code, 0, cancel.stderr);
+  const r = await waiting;
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /cancelled/);
+});
+
+test('list and create: JSON for scripts, create only saves, a bad body exits 2 naming the field', async () => {
+  const file = await testFile('saved', '/saved', '1s');
+  const created = await runDlt(['tests', 'create', file, '--name', 'saved only', '--json', ...auth()]);
   assert.equal(created.code, 0, created.stderr);
-  assert.equal((posted[0] as { saveOnly: boolean }).saveOnly, true);
-  assert.match(created.stdout, /created test T1 \(my api\)/);
-  const bad = await runDlt(['tests', 'create', join(dir, 'bad.json'), ...auth()]);
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /testName: is bad/);
+  const body = JSON.parse(created.stdout);
+  assert.equal(body.status, 'created');
+  assert.equal(hits.get('/saved'), undefined, 'nothing ran');
+  const list = await runDlt(['tests', 'list', '--json', ...auth()]);
+  assert.ok(JSON.parse(list.stdout).some((t: { testId: string }) => t.testId === body.testId));
+  const table = await runDlt(['tests', 'list', ...auth()]);
+  assert.match(table.stdout, new RegExp(`${body.testId}\\s+saved only\\s+created`));
+  const bad = join(dir, 'bad.json');
+  await writeFile(bad, JSON.stringify({ testName: 'x', testType: 'simple', testScenario: {} }));
+  const refused = await runDlt(['tests', 'create', bad, ...auth()]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /testName/);
+  assert.match(refused.stderr, /testTaskConfigs/);
 });
 
 const badArgs: [name: string, args: string[], message: RegExp][] = [
@@ -199,8 +143,11 @@ for (const [name, args, message] of badArgs) {
   });
 }
 
-test('a wrong token is a clear 401 and exit 1', async () => {
-  const r = await runDlt(['tests', 'results', 'T1', '--server', base, '--token', 'nope']);
+test('a wrong token is a clear 401 and exit 1; an unknown test a 404', async () => {
+  const r = await runDlt(['tests', 'results', 'T1', '--server', server.url, '--token', 'nope']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /no token \(401 UNAUTHORIZED\)/);
+  assert.match(r.stderr, /401 UNAUTHORIZED/);
+  const missing = await runDlt(['tests', 'results', 'nope', ...auth()]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /404 TEST_NOT_FOUND/);
 });
