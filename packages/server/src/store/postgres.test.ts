@@ -81,6 +81,22 @@ test('postgres store: of replicas racing on one test and one run, exactly one wi
   assert.equal(await stores[2].countRuns('t1'), 5);
 });
 
+test('postgres store: a search_path in the URL keeps the tables in a schema of their own', async (t) => {
+  const url = await database(t);
+  await sql(url, 'CREATE SCHEMA dlt');
+  const store = await PostgresStore.open(`${url}?options=-c%20search_path%3Ddlt`);
+  t.after(() => store.close());
+  await store.putTest(sampleTest('t1'));
+  const tables = await sql(
+    url,
+    "SELECT table_schema AS s FROM information_schema.tables WHERE table_name IN ('tests', 'schema_migrations')",
+  );
+  assert.deepEqual(
+    tables.map((r) => r.s),
+    ['dlt', 'dlt'],
+  );
+});
+
 test('postgres store: tests keep their JSON as written and tasks go in batches', async (t) => {
   const url = await database(t);
   const store = await PostgresStore.open(url);
