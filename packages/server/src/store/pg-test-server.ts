@@ -26,6 +26,7 @@ export interface PgTestServer {
   stop(): Promise<void>;
 }
 
+/** The bin folder of the newest installed PostgreSQL server (Debian layout), if any. */
 async function newestBin(): Promise<string | undefined> {
   const versions = await readdir(debianRoot).catch(() => [] as string[]);
   const usable: number[] = [];
