@@ -3,7 +3,7 @@
  * written for "Distributed Load Testing on AWS" sends and reads the same). Fields the server may
  * add stay readable through the index signatures; what a caller relies on is named.
  */
-import type { RunSummary } from '@dlt/model';
+import type { RunSummary, Snapshot } from '@dlt/model';
 
 /** The seed's statuses; terminal ones (`complete`, `cancelled`, `failed`) never change. */
 export const testStatuses = [
@@ -181,3 +181,53 @@ export interface CreatedToken {
   readonly role?: Role;
   readonly [field: string]: unknown;
 }
+
+/** An API token as listed (never its secret). */
+export interface TokenInfo {
+  readonly tokenId: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly createdAt: string;
+  readonly [field: string]: unknown;
+}
+
+export interface UserInput {
+  readonly username: string;
+  readonly password: string;
+  readonly role: Exclude<Role, 'agent'>;
+}
+
+/** A connected agent (`GET /api/agents`). */
+export interface AgentInfo {
+  readonly agentId: string;
+  readonly name: string;
+  readonly region: string;
+  readonly version: string;
+  readonly cores: number;
+  readonly slots: number;
+  readonly tasks: readonly string[];
+  readonly clockOffsetMs: number;
+  readonly rttMs: number | null;
+  readonly [field: string]: unknown;
+}
+
+/** Events of `GET /api/runs/{runId}/live` (the `data` of each `LiveEvent`, by its `event`). */
+export type RunLiveEvent =
+  | {
+      readonly event: 'status';
+      readonly data: {
+        readonly runId: string;
+        readonly testId: string;
+        readonly status: TestStatus;
+        readonly errorReason?: string;
+      };
+    }
+  | {
+      readonly event: 'snapshot';
+      readonly data: {
+        readonly runId: string;
+        readonly taskId: string;
+        readonly region: string;
+        readonly snapshot: Snapshot;
+      };
+    };

@@ -5,6 +5,7 @@
  */
 import { agentResultPath, type TaskUpload } from '@dlt/model';
 import type {
+  AgentInfo,
   Baseline,
   Comparison,
   CreatedToken,
@@ -16,7 +17,9 @@ import type {
   TestRun,
   TestRunPage,
   TestRunQuery,
+  TokenInfo,
   TokenInput,
+  UserInput,
 } from './api-types.ts';
 import { type LiveEvent, readEvents } from './live.ts';
 import { type ClientOptions, requester } from './request.ts';
@@ -26,6 +29,11 @@ export interface DltClient {
   login(username: string, password: string): Promise<{ readonly token: string }>;
   /** `POST /api/tokens`: an API token (shown once), never with a role above the caller's. */
   createToken(input: TokenInput): Promise<CreatedToken>;
+  /** The caller's own API tokens. */
+  listTokens(): Promise<{ readonly tokens: TokenInfo[] }>;
+  deleteToken(tokenId: string): Promise<unknown>;
+  /** `POST /api/users` (admin). */
+  createUser(input: UserInput): Promise<unknown>;
   /** `GET /api/scenarios`, optionally only tests with any of `tags`. */
   listScenarios(options?: { readonly tags?: readonly string[] }): Promise<{ readonly Items: ScenarioListItem[] }>;
   getScenario(testId: string, options?: { readonly history?: boolean; readonly latest?: boolean }): Promise<Scenario>;
@@ -35,6 +43,9 @@ export interface DltClient {
   cancelScenario(testId: string): Promise<unknown>;
   /** `DELETE /api/scenarios/{testId}`: the test and everything about it (409 while running). */
   deleteScenario(testId: string): Promise<unknown>;
+  /** `PUT /api/scenarios/{testId}/script?name=…`: the script (.jmx, .js, .ts, .py) or zip of a test. */
+  uploadScript(testId: string, name: string, bytes: Uint8Array): Promise<unknown>;
+  downloadScript(testId: string): Promise<Uint8Array>;
   listTestRuns(testId: string, query?: TestRunQuery): Promise<TestRunPage>;
   getTestRun(testId: string, testRunId: string): Promise<TestRun>;
   deleteTestRuns(testId: string, testRunIds: readonly string[]): Promise<{ readonly deletedCount: number }>;
@@ -45,6 +56,7 @@ export interface DltClient {
   compare(testId: string, testRunId: string, against?: string): Promise<Comparison>;
   listRegions(): Promise<{ readonly regions: Region[] }>;
   listTasks(): Promise<RegionTasks[]>;
+  listAgents(): Promise<{ readonly agents: AgentInfo[] }>;
   /** `PUT /api/agent/tasks/{taskId}/result` (agent token): idempotent, any 2xx acknowledges. */
   uploadTaskResult(upload: TaskUpload, signal?: AbortSignal): Promise<void>;
   /** The live events of a run until it ends, the caller aborts or the server closes the stream. */
@@ -59,11 +71,19 @@ export function createClient(options: ClientOptions): DltClient {
   return {
     login: (username, password) => http.call('POST', '/api/auth/login', { body: { username, password } }),
     createToken: (input) => http.call('POST', '/api/tokens', { body: input }),
+    listTokens: () => http.call('GET', '/api/tokens'),
+    deleteToken: (tokenId) => http.call('DELETE', `/api/tokens/${encodeURIComponent(tokenId)}`),
+    createUser: (input) => http.call('POST', '/api/users', { body: input }),
     listScenarios: (o = {}) => http.call('GET', '/api/scenarios', { query: { tags: o.tags?.join(',') } }),
     getScenario: (testId, o = {}) => http.call('GET', test(testId), { query: { ...o } }),
     createScenario: (input) => http.call('POST', '/api/scenarios', { body: input }),
     cancelScenario: (testId) => http.call('POST', test(testId)),
     deleteScenario: (testId) => http.call('DELETE', test(testId)),
+    uploadScript: (testId, name, bytes) => http.call('PUT', `${test(testId)}/script`, { query: { name }, bytes }),
+    downloadScript: async (testId) => {
+      const res = await http.open('GET', `${test(testId)}/script`, { headers: { accept: '*/*' } });
+      return new Uint8Array(await res.arrayBuffer());
+    },
     listTestRuns: (testId, q = {}) =>
       http.call('GET', `${test(testId)}/testruns`, {
         query: {
@@ -83,6 +103,7 @@ export function createClient(options: ClientOptions): DltClient {
       http.call('GET', `${run(testId, testRunId)}/compare`, { query: { with: against } }),
     listRegions: () => http.call('GET', '/api/regions'),
     listTasks: () => http.call('GET', '/api/tasks'),
+    listAgents: () => http.call('GET', '/api/agents'),
     uploadTaskResult: async (upload, signal) => {
       await http.call('PUT', agentResultPath(upload.taskId), { body: upload, signal });
     },

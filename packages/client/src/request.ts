@@ -19,7 +19,10 @@ export type Query = Readonly<Record<string, string | number | boolean | undefine
 
 export interface CallOptions {
   readonly query?: Query;
+  /** Sent as JSON. */
   readonly body?: unknown;
+  /** Sent as it is, `application/octet-stream` (file uploads). */
+  readonly bytes?: Uint8Array;
   readonly signal?: AbortSignal;
   /** Extra headers (e.g. `Accept: text/event-stream`). */
   readonly headers?: Readonly<Record<string, string>>;
@@ -44,9 +47,14 @@ export function requester(options: ClientOptions): Requester {
   const open = async (method: Method, path: string, o: CallOptions = {}): Promise<Response> => {
     const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (o.body !== undefined) headers['content-type'] = 'application/json';
     const init: RequestInit = { method, headers, signal: o.signal };
-    if (o.body !== undefined) init.body = JSON.stringify(o.body);
+    if (o.bytes !== undefined) {
+      headers['content-type'] = 'application/octet-stream';
+      init.body = o.bytes as Uint8Array<ArrayBuffer>;
+    } else if (o.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(o.body);
+    }
     let res: Response;
     try {
       res = await doFetch(url(path, o.query), init);
