@@ -177,8 +177,7 @@ test('a killed agent fails the run with a reason naming its task', async () => {
   const { testId } = created.body;
   const running = await untilStatus(server.url, token, testId, (s) => s === 'running');
   const victim = running.taskIds[1];
-  const pid = agentPid(victim);
-  process.kill(pid, 'SIGKILL');
+  process.kill(agentPid(victim)!, 'SIGKILL');
   const done = await untilStatus(server.url, token, testId, (s) => terminal.includes(s), 15_000);
   assert.equal(done.status, 'failed');
   assert.match(done.errorReason, new RegExp(`task ${victim} \\(region local\\)`));
@@ -196,12 +195,17 @@ test('a server killed mid-run comes back, and the run completes with every reque
   const done = await untilStatus(server.url, token, testId, (s) => terminal.includes(s), 30_000);
   assert.equal(done.status, 'complete', done.errorReason);
   assert.equal(done.results.total.throughput, hits - start);
+  // The agents the killed server had started are sent away once their run is over.
+  await waitFor('the old agents to exit', 10_000, async () =>
+    done.taskIds.every((id: string) => agentPid(id, false) === undefined) ? true : undefined,
+  );
 });
 
 /** The pid of the local agent process named after a task. */
-function agentPid(taskId: string): number {
-  const ps = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  const line = ps.split('\n').find((l) => l.includes(`--name ${taskId}`));
-  assert.ok(line, `no agent process for ${taskId}`);
-  return Number(line.trim().split(/\s+/)[0]);
+function agentPid(taskId: string, required = true): number | undefined {
+  const ps = execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' });
+  // Zombies (stat Z) have exited; only their parent has not reaped them yet.
+  const line = ps.split('\n').find((l) => l.includes(`--name ${taskId}`) && !/^\s*\d+\s+Z/.test(l));
+  if (required) assert.ok(line, `no agent process for ${taskId}`);
+  return line === undefined ? undefined : Number(line.trim().split(/\s+/)[0]);
 }

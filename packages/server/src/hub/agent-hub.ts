@@ -127,6 +127,14 @@ export class AgentHub {
     return a !== undefined && send(a.ws, m);
   }
 
+  /** Tells an agent it is not wanted (it exits) and closes its connection. */
+  refuse(agentId: string, reason: string): void {
+    const a = this.#agents.get(agentId);
+    if (!a) return;
+    send(a.ws, { type: 'refused', reason });
+    a.ws.close(4001, 'refused');
+  }
+
   get(agentId: string): ConnectedAgent | undefined {
     return this.#agents.get(agentId);
   }

@@ -76,7 +76,10 @@ export class Orchestrator {
     this.#t = { ...defaultTiming, ...deps.timing };
     this.#log = deps.log ?? (() => {});
     deps.hub.listen({
-      onAvailable: () => this.#place(),
+      onAvailable: () => {
+        this.#place();
+        this.#retireStrays();
+      },
       onBack: (agent, running) => this.#back(agent, running),
       onMessage: (agent, m) => this.#guard(this.#message(agent, m)),
       onGone: (agent) => this.#gone(agent),
@@ -162,6 +165,19 @@ export class Orchestrator {
           ? this.#d.hub.freeAgent(task.region, task.taskId, true)
           : this.#d.hub.freeAgent(task.region);
         if (agent) this.#assign(active, task, agent);
+      }
+    }
+  }
+
+  /**
+   * A launcher's agent exists for one task; idle ones whose task is not in any unfinished run
+   * (left over from a run that ended while the server was down) are sent away, so they exit.
+   */
+  #retireStrays(): void {
+    for (const region of this.launcherRegions) {
+      for (const agent of this.#d.hub.agents(region)) {
+        if (!agent.synced || agent.tasks.size > 0 || this.#find(agent.name)) continue;
+        this.#d.hub.refuse(agent.agentId, `no task ${agent.name} to run: its run is over`);
       }
     }
   }
@@ -427,6 +443,7 @@ export class Orchestrator {
     for (const t of active.all()) if (t.agentId) this.#d.hub.get(t.agentId)?.tasks.delete(t.taskId);
     await Promise.all((this.#d.launchers ?? []).map((l) => l.stop(active.runId).catch(() => {})));
     this.#place();
+    this.#retireStrays();
   }
 
   /** After a restart: runs left unfinished resume or end, with a reason. */
