@@ -79,14 +79,19 @@ test('run FILE --wait stores and runs it on 2 tasks, streams progress, exits 0, 
   assert.equal(JSON.parse(json.stdout).summary.totals.requests, hits.get('/ok'));
 });
 
-test('run --wait exits 99 when a threshold is crossed, and results says the same', async () => {
+test('run --wait exits 99 when a threshold is crossed; results says the same; run ID runs it again', async () => {
   const file = await testFile('failing', '/fail', '1s', 'thresholds:\n  http_req_failed: [rate<0.01]\n');
   const r = await runDlt(['tests', 'run', file, '--wait', '-q', ...auth()]);
   assert.equal(r.code, 99, r.stderr);
   const [item] = (await client.listScenarios()).Items.filter((t) => t.testName === 'failing');
-  const again = await runDlt(['tests', 'results', item.testId, ...auth()]);
-  assert.equal(again.code, 99);
-  assert.match(again.stdout, /http_req_failed/);
+  const results = await runDlt(['tests', 'results', item.testId, ...auth()]);
+  assert.equal(results.code, 99);
+  assert.match(results.stdout, /http_req_failed/);
+  const before = hits.get('/fail') ?? 0;
+  const again = await runDlt(['tests', 'run', item.testId, '--wait', '-q', ...auth()]);
+  assert.equal(again.code, 99, again.stderr);
+  assert.ok((hits.get('/fail') ?? 0) > before, 'run ID ran the stored test again');
+  assert.equal((await client.getScenario(item.testId)).totalTestRuns, 2);
 });
 
 test('cancel stops a waiting run: the waiter exits 1 with the run cancelled', async () => {
