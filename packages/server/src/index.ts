@@ -4,6 +4,12 @@ export type { ApiContext, ApiLimits } from './api/context.ts';
 export { type ApiErrorCode, apiErrors } from './api/errors.ts';
 export * from './artifacts/artifacts.ts';
 export { FileArtifacts } from './artifacts/file-artifacts.ts';
+export {
+  type ArtifactsConfig,
+  artifactsConfigFromEnv,
+  openArtifacts,
+  type S3Settings,
+} from './artifacts/open-artifacts.ts';
 export type { FirstAdmin, Principal } from './auth/auth.ts';
 export { type Access, allows, mayGrant } from './auth/roles.ts';
 export type { AgentExit, Launcher } from './orchestrator/launcher.ts';
@@ -11,5 +17,6 @@ export type { OrchestratorTiming } from './orchestrator/orchestrator.ts';
 export type { ServerRunSummary, TimelinePoint } from './results/run-summary.ts';
 export type { SeedResult, SeedRow } from './results/seed-results.ts';
 export { type RunningServer, type ServerOptions, startServer } from './server.ts';
+export { openStore, redactUrl, type StoreConfig, storeConfigFromEnv } from './store/open-store.ts';
 export { SqliteStore } from './store/sqlite-store.ts';
 export * from './store/store.ts';

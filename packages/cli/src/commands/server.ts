@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { badInput, type Problem } from '@dlt/model';
-import { startServer } from '@dlt/server';
+import { artifactsConfigFromEnv, openArtifacts, openStore, startServer, storeConfigFromEnv } from '@dlt/server';
 import { exitCodes } from '../exit-codes.ts';
 
 export const serverUsage = `Usage: dlt start [options]   (or: dlt server [options])
@@ -20,6 +20,9 @@ Options (each also from the environment):
   -p, --port N       port to listen on (default 8080)              (DLT_PORT)
       --host HOST    address to listen on (default 127.0.0.1)      (DLT_HOST)
       --data DIR     data folder (default ./.dlt/data)             (DLT_DATA)
+  Store: PostgreSQL when DLT_DATABASE_URL is set (else SQLite under the data folder).
+  Artifacts: an S3-compatible bucket when DLT_S3_BUCKET is set (with DLT_S3_ENDPOINT,
+  DLT_S3_REGION, DLT_S3_PREFIX, DLT_S3_FORCE_PATH_STYLE and the AWS_* credentials).
   -h, --help         this help
 
 The first start creates the user "admin" with the password in DLT_ADMIN_PASSWORD, or a
@@ -78,7 +81,12 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     return exitCodes.ok;
   }
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  // PostgreSQL when DLT_DATABASE_URL is set, an S3 bucket when DLT_S3_BUCKET is; else files under --data.
+  const store = await openStore(storeConfigFromEnv(process.env, args.data));
+  const artifacts = await openArtifacts(artifactsConfigFromEnv(process.env, args.data));
   const server = await startServer({
+    store,
+    artifacts,
     dataDir: args.data,
     port: args.port,
     host: args.host,
