@@ -52,8 +52,20 @@ ensure_packages() {
   echo "$sum" > "$stamp"
 }
 
+# The web console: built into packages/console/dist when it is missing or older than its sources.
+ensure_console() {
+  dir="$ROOT/packages/console"
+  [ -f "$dir/package.json" ] || return 0
+  built="$dir/dist/index.html"
+  if [ -f "$built" ] && [ -z "$(find "$dir/src" "$dir/index.html" "$dir/vite.config.ts" "$dir/package.json" \
+    -newer "$built" 2>/dev/null | head -n 1)" ]; then return; fi
+  say "building the web console"
+  (cd "$dir" && "$NODE" "$ROOT/node_modules/vite/bin/vite.js" build --logLevel error >&2) || { say "building the web console failed"; exit 1; }
+}
+
 find_node
 ensure_packages
+case "${1:-cli}" in cli|test) ensure_console ;; esac
 export PATH="$(dirname "$NODE"):$ROOT/node_modules/.bin:$PATH"
 what=${1:-cli}
 [ $# -gt 0 ] && shift

@@ -11,6 +11,7 @@ import type {
   CreatedToken,
   Region,
   RegionTasks,
+  Role,
   Scenario,
   ScenarioInput,
   ScenarioListItem,
@@ -27,6 +28,8 @@ import { type ClientOptions, requester } from './request.ts';
 export interface DltClient {
   /** `POST /api/auth/login`: a session token for a user. */
   login(username: string, password: string): Promise<{ readonly token: string }>;
+  /** `GET /api/auth/me`: who the token belongs to. */
+  me(): Promise<{ readonly username: string; readonly role: Role }>;
   /** `POST /api/tokens`: an API token (shown once), never with a role above the caller's. */
   createToken(input: TokenInput): Promise<CreatedToken>;
   /** The caller's own API tokens. */
@@ -70,6 +73,7 @@ export function createClient(options: ClientOptions): DltClient {
   const run = (testId: string, testRunId: string) => `${test(testId)}/testruns/${encodeURIComponent(testRunId)}`;
   return {
     login: (username, password) => http.call('POST', '/api/auth/login', { body: { username, password } }),
+    me: () => http.call('GET', '/api/auth/me'),
     createToken: (input) => http.call('POST', '/api/tokens', { body: input }),
     listTokens: () => http.call('GET', '/api/tokens'),
     deleteToken: (tokenId) => http.call('DELETE', `/api/tokens/${encodeURIComponent(tokenId)}`),

@@ -44,6 +44,8 @@ export interface ServerOptions {
   readonly timing?: Partial<OrchestratorTiming>;
   readonly hubTiming?: Partial<HubTiming>;
   readonly log?: (line: string) => void;
+  /** The built web console (`packages/console/dist`), served at `/`. */
+  readonly consoleDir?: string;
 }
 
 export interface RunningServer {
@@ -80,7 +82,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     live,
     limits: { ...defaultLimits, ...o.limits },
   };
-  const app = await buildApp(context, log);
+  const app = await buildApp(context, log, o.consoleDir);
   hub.attach(app.server);
   await app.listen({ port: o.port ?? 8080, host: o.host ?? '127.0.0.1' });
   const address = app.server.address();

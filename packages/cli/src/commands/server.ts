@@ -92,9 +92,11 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     host: args.host,
     adminPassword: process.env.DLT_ADMIN_PASSWORD || undefined,
     agentCommand: agentCommand(),
+    consoleDir: fileURLToPath(new URL('../../../console/dist', import.meta.url)),
     log,
   });
   process.stdout.write(`dlt server listening on ${server.url}  (data in ${args.data})\n`);
+  process.stdout.write(`web console: ${server.url}/\n`);
   const admin = server.firstAdmin;
   if (admin?.generated) {
     process.stdout.write(

@@ -6,6 +6,7 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { allows } from '../auth/roles.ts';
+import { serveConsole } from './console-files.ts';
 import type { ApiContext } from './context.ts';
 import { HttpError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
@@ -45,7 +46,12 @@ function errorBody(e: FastifyError | HttpError): [number, object] {
   return [500, { code: 'INTERNAL_ERROR', message: 'internal error; see the server log' }];
 }
 
-export async function buildApp(ctx: ApiContext, log?: (line: string) => void): Promise<FastifyInstance> {
+/** `consoleDir`: the built web console, served at `/` (paths outside `/api`). */
+export async function buildApp(
+  ctx: ApiContext,
+  log?: (line: string) => void,
+  consoleDir?: string,
+): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: ctx.limits.bodyBytes, logger: false, return503OnClosing: false });
   await app.register(cors, {
     origin: true,
@@ -58,8 +64,9 @@ export async function buildApp(ctx: ApiContext, log?: (line: string) => void): P
     if (status >= 500) log?.(`${req.method} ${req.url}: ${(e as Error).stack ?? String(e)}`);
     reply.status(status).send(body);
   });
-  app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send(new HttpError('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`).body);
+  app.setNotFoundHandler(async (req, reply) => {
+    if (consoleDir && (await serveConsole(consoleDir, req, reply))) return reply;
+    return reply.status(404).send(new HttpError('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`).body);
   });
   for (const r of apiRoutes(ctx)) register(app, ctx, r);
   return app;

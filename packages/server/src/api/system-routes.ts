@@ -24,6 +24,13 @@ export function systemRoutes(ctx: ApiContext): AnyRoute[] {
       },
     }),
     route({
+      method: 'GET',
+      url: '/api/auth/me',
+      access: 'viewer',
+      summary: 'Who the token belongs to: username and role (what a console may show)',
+      handler: async ({ principal }) => ({ username: principal!.username, role: principal!.role }),
+    }),
+    route({
       method: 'POST',
       url: '/api/tokens',
       access: 'viewer',
