@@ -10,6 +10,7 @@ export * from './executor.ts';
 export * from './protocol.ts';
 export * from './result.ts';
 export * from './sample.ts';
+export * from './script-metric.ts';
 export * from './snapshot.ts';
 export * from './summary.ts';
 export * from './threshold.ts';

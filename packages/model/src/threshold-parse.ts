@@ -49,6 +49,7 @@ const tagAliases: Readonly<Record<string, string>> = { name: 'label' };
 function tagsOf(metric: BuiltinMetric): readonly string[] {
   if (metric.startsWith('http_')) return requestTags;
   if (metric === 'vus' || metric === 'vus_max') return [];
+  if (metric === 'checks') return ['check'];
   return ['scenario'];
 }
 
@@ -59,20 +60,29 @@ export type Parsed<T> =
 
 const fail = (message: string, hint?: string) => ({ ok: false, message, hint }) as const;
 
+/** Custom metrics a script declares (k6 `new Trend('name')`), by name. */
+export type CustomMetrics = Readonly<Record<string, MetricType>>;
+
 /** The metric and tag filter of a threshold key: `http_req_duration{label:login,status:200}`. */
 export interface ThresholdKey {
-  readonly metric: BuiltinMetric;
+  /** A built-in metric, or a custom one of the script. */
+  readonly metric: string;
   readonly tags: Readonly<Record<string, string>>;
 }
 
 /** Reads a threshold key, normalising tag aliases (`name` → `label`). */
-export function parseThresholdKey(key: string): Parsed<ThresholdKey> {
+export function parseThresholdKey(key: string, custom: CustomMetrics = {}): Parsed<ThresholdKey> {
   const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\{(.*)\})?\s*$/s.exec(key);
   if (m === null)
     return fail(`"${key}" is not a metric name with an optional tag filter`, 'e.g. http_req_duration{label:login}');
   const metric = m[1];
+  if (Object.hasOwn(custom, metric)) {
+    return m[2] === undefined
+      ? parsed({ metric, tags: {} })
+      : fail(`dlt cannot filter the custom metric ${metric} by tags yet`);
+  }
   if (!Object.hasOwn(builtinMetrics, metric)) {
-    const names = Object.keys(builtinMetrics);
+    const names = [...Object.keys(builtinMetrics), ...Object.keys(custom)];
     const near = closest(metric, names);
     return fail(`"${metric}" is not a metric`, near ? `did you mean ${near}?` : `metrics: ${names.join(', ')}`);
   }
@@ -112,8 +122,12 @@ export interface ThresholdExpression {
   readonly value: number;
 }
 
-/** Reads `<aggregation> <operator> <number>` and checks the aggregation suits the metric. */
-export function parseThresholdExpression(metric: BuiltinMetric, expression: string): Parsed<ThresholdExpression> {
+/** Reads `<aggregation> <operator> <number>` and checks the aggregation suits the metric (of type `type`). */
+export function parseThresholdExpression(
+  metric: string,
+  expression: string,
+  type: MetricType = builtinMetrics[metric as BuiltinMetric],
+): Parsed<ThresholdExpression> {
   const q = JSON.stringify(expression);
   const op = /[<>=!]+/.exec(expression);
   const ops = thresholdOperators.join(', ');
@@ -121,18 +135,17 @@ export function parseThresholdExpression(metric: BuiltinMetric, expression: stri
   if (!(thresholdOperators as readonly string[]).includes(op[0])) {
     return fail(`${q}: "${op[0]}" is not an operator`, `one of ${ops}`);
   }
-  const aggregation = parseAggregation(metric, expression.slice(0, op.index).trim());
+  const aggregation = parseAggregation(metric, type, expression.slice(0, op.index).trim());
   if (!aggregation.ok) return { ...aggregation, message: `${q}: ${aggregation.message}` };
   const right = expression.slice(op.index + op[0].length).trim();
   if (!/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(right)) {
-    const timed = builtinMetrics[metric] === 'trend' && tryParseDuration(right).ok;
+    const timed = type === 'trend' && tryParseDuration(right).ok;
     return fail(`${q}: "${right}" is not a number`, timed ? 'times are in milliseconds, e.g. p(95)<300' : undefined);
   }
   return parsed({ aggregation: aggregation.value, operator: op[0] as ThresholdOperator, value: Number(right) });
 }
 
-function parseAggregation(metric: BuiltinMetric, text: string): Parsed<ThresholdAggregation> {
-  const type = builtinMetrics[metric];
+function parseAggregation(metric: string, type: MetricType, text: string): Parsed<ThresholdAggregation> {
   const offered: readonly string[] = aggregationsByType[type];
   const wrongType = () => fail(`${text} does not apply to ${metric} (a ${type}: ${offered.join(', ')})`);
   const p = /^p\(\s*([^)]*?)\s*\)$/.exec(text);
@@ -178,14 +191,14 @@ function readObject(entry: unknown): Parsed<{ expression: string; abortOnFail: b
 
 /**
  * Reads one threshold without throwing: a key and one entry of its list (an expression or the
- * long form; anything else is refused with a message).
+ * long form; anything else is refused with a message). `custom` names a script's own metrics.
  */
-export function tryParseThreshold(key: string, entry: unknown): Parsed<ThresholdSpec> {
-  const k = parseThresholdKey(key);
+export function tryParseThreshold(key: string, entry: unknown, custom: CustomMetrics = {}): Parsed<ThresholdSpec> {
+  const k = parseThresholdKey(key, custom);
   if (!k.ok) return k;
   const o = readObject(entry);
   if (!o.ok) return o;
-  const e = parseThresholdExpression(k.value.metric, o.value.expression);
+  const e = parseThresholdExpression(k.value.metric, o.value.expression, custom[k.value.metric]);
   if (!e.ok) return e;
   return parsed({
     key,

@@ -3,6 +3,7 @@
  * virtual user runs each iteration. It lives here so that neither side imports the other.
  */
 import type { ErrorKind, Sample, Timings } from './sample.ts';
+import type { ScriptMetric } from './script-metric.ts';
 
 /** A request as a script describes it. */
 export interface HttpRequest {
@@ -78,6 +79,8 @@ export interface VuContext {
   record(sample: Omit<Sample, 'scenario'>): void;
   /** Sleeps, resolving early when the VU is stopped. */
   sleep(ms: number): Promise<void>;
+  /** Records a check outcome or a custom metric's value (k6 scripts); optional for contexts that keep none. */
+  metric?(point: ScriptMetric): void;
 }
 
 /** One VU program per scenario of the test. */

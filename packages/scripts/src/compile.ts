@@ -4,9 +4,10 @@
  * API body). Every problem found is reported at once, located in the file where possible.
  */
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import type { CompiledTest, Problem } from '@dlt/model';
 import { badInput } from '@dlt/model';
+import { compileK6 } from './k6/k6.ts';
 import type { Limits } from './simple/limits.ts';
 import type { LoadOverrides } from './simple/overrides.ts';
 import { compileSimple } from './simple/simple.ts';
@@ -28,9 +29,6 @@ export interface LoadOptions {
 /** Formats with a front-end still to come, by extension. */
 const notYet: Readonly<Record<string, string>> = {
   '.jmx': 'JMeter .jmx files',
-  '.js': 'k6 JavaScript files',
-  '.mjs': 'k6 JavaScript files',
-  '.ts': 'k6 TypeScript files',
   '.py': 'Locust files',
   '.zip': 'zip bundles',
 };
@@ -38,6 +36,7 @@ const notYet: Readonly<Record<string, string>> = {
 /** Reads, validates and compiles a test file. Throws a bad-input `DltError` listing every problem. */
 export async function loadTestFile(path: string, options: LoadOptions = {}): Promise<CompiledTest> {
   const ext = extname(path).toLowerCase();
+  if (k6Extensions.includes(ext)) return loadK6File(path, options);
   if (ext in notYet) {
     throw badInput([
       { file: path, message: `${notYet[ext]} are not supported yet`, hint: 'use a .yaml or .json test' },
@@ -57,6 +56,19 @@ export async function loadTestFile(path: string, options: LoadOptions = {}): Pro
   const parsed = parseSource(text, path, ext === '.json');
   if (!parsed.ok) throw badInput(parsed.problems, problemsSummary(path, parsed.problems));
   return compile(parsed.value, { ...options, source: path }, parsed.locate);
+}
+
+/** k6 scripts: JavaScript modules, or TypeScript with its types removed. */
+const k6Extensions = ['.js', '.mjs', '.ts', '.mts'];
+
+async function loadK6File(path: string, options: LoadOptions): Promise<CompiledTest> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw badInput([{ file: path, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? e}` }]);
+  }
+  return compileK6(resolve(path), text, options);
 }
 
 /** Compiles a simple definition given as a value; problems carry field paths (no lines). */

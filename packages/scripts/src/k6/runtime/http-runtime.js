@@ -1,0 +1,296 @@
+/**
+ * k6/http inside the script's sandbox: requests, batches, responses, cookies. Evaluated in the
+ * sandbox's realm (never imported by Node): every object a script sees is made here, and what
+ * the host returns is copied field by field, so no object of Node's realm reaches the script.
+ */
+// biome-ignore lint/correctness/noUnusedVariables: evaluated by the sandbox, which calls it by name.
+function dltK6Http(host, util) {
+  const { copyBytes, toText, durationMs, fail, afterWait } = util;
+  const errorCodes = {
+    timeout: 1050,
+    dns: 1100,
+    'connect-refused': 1212,
+    reset: 1220,
+    tls: 1300,
+    protocol: 1400,
+    aborted: 1000,
+    other: 1000,
+  };
+  const statusTexts = {
+    200: 'OK',
+    201: 'Created',
+    204: 'No Content',
+    301: 'Moved Permanently',
+    302: 'Found',
+    304: 'Not Modified',
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+  };
+  const jar = new Map();
+  let defaultResponseType = 'text';
+  let maxRedirects = 10;
+
+  function parseUrl(text) {
+    const json = host.parseUrl(text);
+    if (json === '') throw new Error(`invalid URL "${text}"`);
+    return JSON.parse(json);
+  }
+
+  function canonical(name) {
+    return name.replace(/(^|-)([a-z])/g, (_m, dash, c) => dash + c.toUpperCase());
+  }
+
+  function parseSetCookie(line, url) {
+    const parts = line.split(';').map((p) => p.trim());
+    const eq = parts[0].indexOf('=');
+    if (eq <= 0) return undefined;
+    const cookie = {
+      name: parts[0].slice(0, eq),
+      value: parts[0].slice(eq + 1),
+      domain: url.hostname,
+      path: '/',
+      http_only: false,
+      secure: false,
+      max_age: 0,
+      expires: 0,
+    };
+    for (const attr of parts.slice(1)) {
+      const [k, v = ''] = attr.split('=');
+      const key = k.toLowerCase();
+      if (key === 'path') cookie.path = v || '/';
+      else if (key === 'domain') cookie.domain = v.replace(/^\./, '');
+      else if (key === 'httponly') cookie.http_only = true;
+      else if (key === 'secure') cookie.secure = true;
+      else if (key === 'max-age') cookie.max_age = Number(v);
+    }
+    return cookie;
+  }
+
+  function storeCookies(setCookie, url) {
+    const out = {};
+    if (!setCookie) return out;
+    for (const line of setCookie.split('\n')) {
+      const c = parseSetCookie(line, url);
+      if (c === undefined) continue;
+      out[c.name] = [...(out[c.name] ?? []), c];
+      const key = `${c.domain}|${c.name}`;
+      if (c.max_age < 0 || (c.max_age === 0 && /max-age=0/i.test(line))) jar.delete(key);
+      else jar.set(key, c);
+    }
+    return out;
+  }
+
+  function cookieHeader(url, extra) {
+    const pairs = new Map();
+    for (const c of jar.values()) {
+      const domainOk = url.hostname === c.domain || url.hostname.endsWith(`.${c.domain}`);
+      if (domainOk && url.pathname.startsWith(c.path)) pairs.set(c.name, c.value);
+    }
+    for (const [k, v] of Object.entries(extra ?? {}))
+      pairs.set(k, typeof v === 'object' && v !== null ? String(v.value) : String(v));
+    return [...pairs].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  function formEncode(obj) {
+    return Object.entries(obj)
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+      .join('&');
+  }
+
+  function jsonPath(value, selector) {
+    if (selector === undefined) return value;
+    let cur = value;
+    for (const part of String(selector).split('.')) {
+      if (cur === undefined || cur === null) return undefined;
+      if (part === '#' && Array.isArray(cur)) cur = cur.length;
+      else cur = cur[part];
+    }
+    return cur;
+  }
+
+  class Response {
+    json(selector) {
+      if (this.body === null || this.body === undefined) throw new Error('the response has no body to read as JSON');
+      const text = typeof this.body === 'string' ? this.body : toText(this.body);
+      return jsonPath(JSON.parse(text), selector);
+    }
+
+    html() {
+      throw new Error('res.html() is not supported by dlt; use res.body with a regular expression');
+    }
+
+    clickLink() {
+      throw new Error('res.clickLink() is not supported by dlt');
+    }
+
+    submitForm() {
+      throw new Error('res.submitForm() is not supported by dlt');
+    }
+  }
+
+  function makeResponse(raw, request, responseType) {
+    const res = new Response();
+    const headers = {};
+    for (const name of Object.keys(raw.headers)) headers[canonical(name)] = String(raw.headers[name]);
+    const url = parseUrl(String(raw.url));
+    res.status = Number(raw.status);
+    res.status_text = raw.status > 0 ? `${raw.status} ${statusTexts[raw.status] ?? ''}`.trim() : '';
+    res.proto = raw.status > 0 ? 'HTTP/1.1' : '';
+    res.url = String(raw.url);
+    res.headers = headers;
+    res.cookies = storeCookies(raw.headers['set-cookie'] === undefined ? '' : String(raw.headers['set-cookie']), url);
+    if (responseType === 'none') res.body = null;
+    else if (responseType === 'binary') res.body = raw.body === null ? null : copyBytes(raw.body).buffer;
+    else res.body = raw.body === null ? '' : String(raw.body);
+    const t = raw.timings;
+    const waiting = Number(t.wait);
+    const timings = {
+      blocked: Number(t.blocked),
+      looking_up: Number(t.dns),
+      connecting: Number(t.connect),
+      tls_handshaking: Number(t.tls),
+      sending: Number(t.send),
+      waiting,
+      receiving: Number(t.receive),
+    };
+    timings.duration = timings.sending + timings.waiting + timings.receiving;
+    res.timings = timings;
+    res.error = raw.error === null ? '' : String(raw.errorMessage ?? raw.error);
+    res.error_code = raw.error !== null ? (errorCodes[raw.error] ?? 1000) : res.status >= 400 ? 1000 + res.status : 0;
+    res.request = request;
+    return res;
+  }
+
+  class UrlTemplate {
+    constructor(url, name) {
+      this.url = url;
+      this.name = name;
+    }
+
+    toString() {
+      return this.url;
+    }
+  }
+
+  function url(strings, ...values) {
+    let text = strings[0];
+    let name = strings[0];
+    values.forEach((v, i) => {
+      text += String(v) + strings[i + 1];
+      name += `\${}${strings[i + 1]}`;
+    });
+    return new UrlTemplate(text, name);
+  }
+
+  function prepare(method, target, body, params) {
+    const p = params ?? {};
+    const rawUrl = target instanceof UrlTemplate ? target.url : String(target);
+    const parsed = parseUrl(rawUrl);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new Error(`unsupported URL scheme in "${rawUrl}"`);
+    const headers = {};
+    for (const [k, v] of Object.entries(p.headers ?? {})) headers[k.toLowerCase()] = String(v);
+    let payload = null;
+    if (body !== null && body !== undefined) {
+      if (typeof body === 'string') payload = body;
+      else if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) payload = copyBytes(body);
+      else if (typeof body === 'object') {
+        payload = formEncode(body);
+        headers['content-type'] ??= 'application/x-www-form-urlencoded';
+      } else payload = String(body);
+    }
+    const cookies = cookieHeader(parsed, p.cookies);
+    if (cookies !== '' && headers.cookie === undefined) headers.cookie = cookies;
+    const tags = p.tags ?? {};
+    const label = tags.name !== undefined ? String(tags.name) : target instanceof UrlTemplate ? target.name : rawUrl;
+    const responseType = p.responseType ?? defaultResponseType;
+    if (!['text', 'binary', 'none'].includes(responseType))
+      throw new Error(`responseType "${responseType}" is not text, binary or none`);
+    const redirects = p.redirects ?? maxRedirects;
+    const timeoutMs = p.timeout === undefined ? undefined : durationMs(p.timeout, 'timeout');
+    const request = {
+      method,
+      url: rawUrl,
+      headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [canonical(k), [v]])),
+      body: typeof payload === 'string' ? payload : '',
+      cookies: {},
+    };
+    return { method, url: parsed.href, payload, headers, label, responseType, redirects, timeoutMs, request };
+  }
+
+  async function send(r) {
+    let raw;
+    try {
+      raw = await host.send(
+        r.method,
+        r.url,
+        r.payload,
+        r.headers,
+        r.label,
+        r.timeoutMs ?? -1,
+        r.responseType,
+        r.redirects,
+      );
+    } catch (e) {
+      throw new Error(`request failed: ${String(e?.message ?? e)}`);
+    }
+    afterWait();
+    return makeResponse(raw, r.request, r.responseType);
+  }
+
+  function request(method, target, body, params) {
+    return send(prepare(String(method).toUpperCase(), target, body, params));
+  }
+
+  function batchItem(item) {
+    if (typeof item === 'string' || item instanceof UrlTemplate) return prepare('GET', item, null, {});
+    if (Array.isArray(item)) return prepare(String(item[0]).toUpperCase(), item[1], item[2] ?? null, item[3] ?? {});
+    if (item && typeof item === 'object')
+      return prepare(String(item.method ?? 'GET').toUpperCase(), item.url, item.body ?? null, item.params ?? {});
+    throw new Error(
+      'http.batch: each request is a URL, an array [method, url, body, params] or an object { method, url, body, params }',
+    );
+  }
+
+  async function batch(requests) {
+    if (Array.isArray(requests)) return Promise.all(requests.map((r) => send(batchItem(r))));
+    if (requests && typeof requests === 'object') {
+      const keys = Object.keys(requests);
+      const done = await Promise.all(keys.map((k) => send(batchItem(requests[k]))));
+      return Object.fromEntries(keys.map((k, i) => [k, done[i]]));
+    }
+    throw new Error('http.batch takes an array or an object of requests');
+  }
+
+  const http = {
+    get: (u, params) => request('GET', u, null, params),
+    head: (u, params) => request('HEAD', u, null, params),
+    post: (u, body, params) => request('POST', u, body, params),
+    put: (u, body, params) => request('PUT', u, body, params),
+    patch: (u, body, params) => request('PATCH', u, body, params),
+    del: (u, body, params) => request('DELETE', u, body, params),
+    options: (u, body, params) => request('OPTIONS', u, body, params),
+    request,
+    asyncRequest: request,
+    batch,
+    url,
+    expectedStatuses: (...ranges) => ({ ranges }),
+    setResponseCallback: (cb) => {
+      if (cb !== undefined && cb !== null)
+        host.log('warn', 'http.setResponseCallback is ignored by dlt: status 400 and above count as failed');
+    },
+  };
+  return {
+    http,
+    configure(options) {
+      if (options.discardResponseBodies === true) defaultResponseType = 'none';
+      if (typeof options.maxRedirects === 'number') maxRedirects = options.maxRedirects;
+    },
+    fail,
+  };
+}
