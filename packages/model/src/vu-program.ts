@@ -24,6 +24,11 @@ export interface HttpRequest {
   readonly keepAlive?: boolean;
   /** Skip TLS certificate verification. */
   readonly insecure?: boolean;
+  /**
+   * Speak HTTP/2: over TLS agreed by ALPN for https:, by prior knowledge (h2c) for http:.
+   * Requests to one origin then share one connection per client, multiplexed. Default false.
+   */
+  readonly http2?: boolean;
 }
 
 /** A request prepared once (URL parsed, head serialised) and sent many times. Opaque to scripts. */

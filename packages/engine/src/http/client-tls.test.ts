@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { TLSSocket } from 'node:tls';
 import type { HttpRequest } from '@dlt/model';
 import { createHttpClient } from './client.ts';
-import { listen } from './test-servers.ts';
+import { listen, selfSigned } from './test-servers.ts';
 
 const get = (url: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({
   label: 'tls',
@@ -17,26 +13,6 @@ const get = (url: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({
   url,
   ...extra,
 });
-
-/** A self-signed certificate for localhost and 127.0.0.1, made fresh for this run. */
-function selfSigned(): { key: Buffer; cert: Buffer } {
-  const dir = mkdtempSync(join(tmpdir(), 'dlt-tls-'));
-  try {
-    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-    execFileSync(
-      'openssl',
-      [
-        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
-        ...['-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'],
-        ...['-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1'],
-      ],
-      { stdio: 'pipe' },
-    );
-    return { key: readFileSync(key), cert: readFileSync(cert) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 let connections = 0;
 const resumed: boolean[] = [];

@@ -1,11 +1,13 @@
 /**
- * The engine's HTTP/1.1 client on `node:net` and `node:tls`: one client per VU, keep-alive
- * connections per origin, full timings per request, and failures returned as data.
+ * The engine's HTTP client: HTTP/1.1 on `node:net` and `node:tls` (the hot path), HTTP/2 on
+ * `node:http2` for requests that ask for it. One client per VU, keep-alive connections (or
+ * one multiplexed HTTP/2 session) per origin, full timings per request, failures as data.
  */
 import { ErrorKind, type HttpRequest, type HttpResponse, type PreparedRequest, zeroTimings } from '@dlt/model';
 import { Connection } from './connection.ts';
 import { createDnsCache } from './dns-cache.ts';
 import { errorMessageOf } from './errors.ts';
+import { H2Pool } from './h2-pool.ts';
 import { type Prepared, prepare } from './prepare.ts';
 import { followRedirects } from './redirect.ts';
 import { ClientResponse } from './response.ts';
@@ -29,7 +31,10 @@ class LeanHttpClient implements HttpClient {
   /** Idle connections per pool key. */
   #idle = new Map<string, Connection[]>();
   #all = new Set<Connection>();
+  /** HTTP/2 sessions, made on the first HTTP/2 request. */
+  #h2: H2Pool | null = null;
   #exchange = (req: Prepared): Promise<ClientResponse> => {
+    if (req.h2 !== null) return this.#h2Pool().request(req, req.timeoutMs ?? this.#timeoutMs, this.#signal);
     const pool = this.#idle.get(req.poolKey) ?? this.#newPool(req.poolKey);
     const connection = pool.pop() ?? this.#newConnection(pool);
     return connection.request(req, req.timeoutMs ?? this.#timeoutMs, this.#signal);
@@ -67,9 +72,15 @@ class LeanHttpClient implements HttpClient {
   }
 
   close(): void {
+    this.#h2?.close();
     for (const connection of this.#all) connection.close();
     this.#all.clear();
     this.#idle.clear();
+  }
+
+  #h2Pool(): H2Pool {
+    this.#h2 ??= new H2Pool(this.#dns);
+    return this.#h2;
   }
 
   #newPool(key: string): Connection[] {

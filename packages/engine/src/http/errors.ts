@@ -21,6 +21,14 @@ const byCode: Readonly<Record<string, ErrorKind>> = {
   EAI_NODATA: ErrorKind.Dns,
   ENODATA: ErrorKind.Dns,
   ABORT_ERR: ErrorKind.Aborted,
+  // HTTP/2: the peer reset the stream (RST_STREAM) or closed the session with an error (GOAWAY).
+  ERR_HTTP2_STREAM_ERROR: ErrorKind.Reset,
+  ERR_HTTP2_SESSION_ERROR: ErrorKind.Reset,
+  ERR_HTTP2_GOAWAY_SESSION: ErrorKind.Reset,
+  ERR_HTTP2_STREAM_CANCEL: ErrorKind.Reset,
+  ERR_HTTP2_INVALID_SESSION: ErrorKind.Reset,
+  // The TLS server knows none of the protocols offered by ALPN (say, h2 to an HTTP/1.1-only one).
+  ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL: ErrorKind.Protocol,
 };
 
 /** OpenSSL and Node TLS error codes share these prefixes. */
@@ -38,10 +46,12 @@ const tlsPrefixes = [
 export function errorKindOf(err: unknown, phase: Phase): ErrorKind {
   const code = codeOf(err);
   const known = byCode[code];
-  if (known === ErrorKind.Timeout || known === ErrorKind.Aborted) return known;
+  if (known === ErrorKind.Timeout || known === ErrorKind.Aborted || known === ErrorKind.Protocol) return known;
   if (phase === 'dns') return ErrorKind.Dns;
   if (tlsPrefixes.some((p) => code.startsWith(p)) || code === 'HOSTNAME_MISMATCH') return ErrorKind.Tls;
   if (phase === 'tls' && known !== ErrorKind.ConnectRefused) return ErrorKind.Tls;
+  // Any other HTTP/2 failure (a frame or header the peer got wrong) is the peer breaking the protocol.
+  if (known === undefined && code.startsWith('ERR_HTTP2_')) return ErrorKind.Protocol;
   return known ?? ErrorKind.Other;
 }
 

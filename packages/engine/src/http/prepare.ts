@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { badInput, type HttpRequest, type PreparedRequest, type Problem } from '@dlt/model';
+import { type H2Request, h2Request } from './h2-request.ts';
 
 /** What to keep of a response body. */
 export type BodyMode = NonNullable<HttpRequest['responseBody']>;
@@ -14,6 +15,7 @@ const badValue = /[\r\n\0]/;
 /** Headers the client writes itself from the request, so a user copy would contradict it. */
 const framingHeaders = new Set(['content-length', 'transfer-encoding']);
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
+const noWire = Buffer.alloc(0);
 
 /** A request ready to send: everything the hot path needs, computed once. */
 export class Prepared implements PreparedRequest {
@@ -29,8 +31,10 @@ export class Prepared implements PreparedRequest {
   readonly ipFamily: 0 | 4 | 6;
   /** Connections are shared by requests with the same key (scheme, host, port, TLS checks). */
   readonly poolKey: string;
-  /** Request line, headers and body, ready for the socket. */
+  /** Request line, headers and body, ready for the socket (empty for HTTP/2). */
   readonly wire: Buffer;
+  /** Headers and body for HTTP/2, when the request asks for it; else null. */
+  readonly h2: H2Request | null;
   readonly headRequest: boolean;
   readonly bodyMode: BodyMode;
   readonly keepAlive: boolean;
@@ -57,7 +61,8 @@ export class Prepared implements PreparedRequest {
     this.keepAlive = request.keepAlive !== false && !userClose;
     this.timeoutMs = request.timeoutMs;
     this.maxRedirects = request.maxRedirects ?? 0;
-    this.wire = serialise(this, url, request);
+    this.h2 = request.http2 === true ? h2Request(request, this.method, url) : null;
+    this.wire = this.h2 === null ? serialise(this, url, request) : noWire;
   }
 }
 

@@ -10,17 +10,16 @@ const SP = 32;
 const HT = 9;
 const COMMA = 44;
 
-/** 1 for the characters a header name (an RFC 9110 token) may hold. */
-const tokenChars = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
-  tokenChars[c.charCodeAt(0)] = 1;
-}
 /**
- * Control characters a head must not hold (tab aside), and a CR not ending a line: a
- * recipient that let them through could read the head differently from a proxy in front.
+ * The whole head, byte by byte: a status line, then `token: value` lines whose values hold no
+ * control character but tab, each ending in CRLF, then a blank line. Names with spaces or odd
+ * bytes, folded lines, bare CRs and NULs are refused: a client that let them through could
+ * read the framing differently from a proxy in front of the server. One regular expression
+ * checks all of it faster than a loop over the characters would.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its job
-const controlChar = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)/;
+const headGrammar =
+  /^HTTP\/1\.[0-9] [0-9]{3}(?: [\t\x20-\x7e\x80-\xff]*)?\r\n(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*\r\n)*\r\n/;
+const fieldLine = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*$/;
 
 /** What a scan found; one instance is reused for every response. */
 export class HeadInfo {
@@ -88,15 +87,19 @@ export function scanHead(text: string, h: HeadInfo): number {
     if (text.charCodeAt(lf - 1) !== CR) return badEnding(h);
     if (lf - 1 === pos) {
       h.headersEnd = pos === h.headersAt ? pos : pos - 2;
-      return controlChar.test(text.slice(0, pos)) ? badByte(h) : lf + 1;
+      return headGrammar.test(text) ? lf + 1 : refused(text, pos, h);
     }
     if (!headerLine(text, pos, lf - 1, h)) return malformed;
     pos = lf + 1;
   }
 }
 
-function badByte(h: HeadInfo): number {
-  h.error = 'control character in the response head';
+/** Names the first line the grammar refuses (a slow path: the response is malformed anyway). */
+function refused(text: string, end: number, h: HeadInfo): number {
+  const lines = text.slice(0, end).split('\r\n');
+  const bad = lines.findIndex((line, i) => i > 0 && line !== '' && !fieldLine.test(line));
+  if (bad === -1) return badStatus(text, text.indexOf('\r'), h);
+  h.error = `bad header line: ${JSON.stringify(lines[bad].slice(0, 60))}`;
   return malformed;
 }
 
@@ -134,8 +137,9 @@ function badStatus(text: string, end: number, h: HeadInfo): number {
 /** "name: value"; framing headers are recognised by name length first, then by name. */
 function headerLine(head: string, pos: number, end: number, h: HeadInfo): boolean {
   const colon = head.indexOf(':', pos);
-  // A token has no whitespace, so this also refuses folded lines and space before the colon.
-  if (colon <= pos || colon > end || !isToken(head, pos, colon)) {
+  const first = head.charCodeAt(pos);
+  const last = head.charCodeAt(colon - 1);
+  if (colon <= pos || colon > end || first === SP || first === HT || last === SP || last === HT) {
     h.error = `bad header line: ${JSON.stringify(head.slice(pos, Math.min(end, pos + 60)))}`;
     return false;
   }
@@ -189,14 +193,6 @@ function connectionTokens(head: string, from: number, to: number, h: HeadInfo): 
     else if (te - ts === 10 && sameLower(head, ts, 'keep-alive')) h.keepAlive = true;
     s = e + 1;
   }
-}
-
-function isToken(head: string, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) {
-    const c = head.charCodeAt(k);
-    if (c > 127 || tokenChars[c] === 0) return false;
-  }
-  return true;
 }
 
 function skipSpace(head: string, from: number, to: number): number {

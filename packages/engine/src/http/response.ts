@@ -6,6 +6,11 @@ import type { ErrorKind, HttpResponse, Timings } from '@dlt/model';
 
 const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
 
+/** Header fields as `node:http2` hands them over: lower-case names, pseudo-headers, arrays for repeats. */
+export type H2Fields = Readonly<Record<string, string | string[] | number | undefined>>;
+/** A response's headers: HTTP/1.1's raw header lines (CRLF-separated), or HTTP/2's fields. */
+export type Head = string | H2Fields;
+
 /** A finished request: a response, or status 0 with an error kind. */
 export class ClientResponse implements HttpResponse {
   readonly status: number;
@@ -16,12 +21,12 @@ export class ClientResponse implements HttpResponse {
   readonly bytesSent: number;
   readonly bytesReceived: number;
   readonly url: string;
-  #headText: string;
+  #head: Head;
   #headers: Record<string, string> | null = null;
 
   constructor(
     status: number,
-    headText: string,
+    head: Head,
     body: string | Uint8Array | null,
     error: ErrorKind | null,
     errorMessage: string | undefined,
@@ -31,7 +36,7 @@ export class ClientResponse implements HttpResponse {
     url: string,
   ) {
     this.status = status;
-    this.#headText = headText;
+    this.#head = head;
     this.body = body;
     this.error = error;
     if (errorMessage !== undefined) this.errorMessage = errorMessage;
@@ -43,24 +48,17 @@ export class ClientResponse implements HttpResponse {
 
   /** Header names lowercased; repeated headers joined with ", " (set-cookie with "\n"). */
   get headers(): Readonly<Record<string, string>> {
-    if (this.#headers === null) this.#headers = this.#headText === '' ? { ...noHeaders } : parseHeaders(this.#headText);
+    if (this.#headers === null) {
+      const head = this.#head;
+      this.#headers = typeof head !== 'string' ? fromH2(head) : head === '' ? { ...noHeaders } : parseHeaders(head);
+    }
     return this.#headers;
   }
 
   /** The same response with other timings and byte counts (a redirect chain's totals). */
   withTotals(timings: Timings, bytesSent: number, bytesReceived: number): ClientResponse {
     const { status, body, error, errorMessage, url } = this;
-    return new ClientResponse(
-      status,
-      this.#headText,
-      body,
-      error,
-      errorMessage,
-      timings,
-      bytesSent,
-      bytesReceived,
-      url,
-    );
+    return new ClientResponse(status, this.#head, body, error, errorMessage, timings, bytesSent, bytesReceived, url);
   }
 
   /** A plain copy, since `headers` is a getter that spreading and JSON would otherwise miss. */
@@ -89,6 +87,16 @@ export function parseHeaders(text: string): Record<string, string> {
       else headers[name] = `${prior}${name === 'set-cookie' ? '\n' : ', '}${value}`;
     }
     pos = end + 2;
+  }
+  return headers;
+}
+
+/** HTTP/2 fields in the shape of `parseHeaders`' result: no pseudo-headers, repeats joined. */
+function fromH2(fields: H2Fields): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined || name.startsWith(':') || name === '__proto__') continue;
+    headers[name] = Array.isArray(value) ? value.join(name === 'set-cookie' ? '\n' : ', ') : String(value);
   }
   return headers;
 }

@@ -1,9 +1,15 @@
 /**
  * Loopback servers for the client's tests: a raw TCP server that answers each request with
- * hand-written bytes (for parser and error cases), and helpers for node:http servers.
+ * hand-written bytes (for parser and error cases), helpers for node:http and node:http2
+ * servers, and a throwaway self-signed certificate for TLS ones.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
+import type { Http2SecureServer, Http2Server } from 'node:http2';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Answers one request; `index` counts requests on this connection from 0. */
 export type RawHandler = (socket: net.Socket, request: string, index: number) => void;
@@ -71,7 +77,11 @@ export async function writeByteByByte(socket: net.Socket, bytes: string): Promis
 }
 
 /** Listens on `host` port 0 and returns the base URL. */
-export async function listen(server: HttpServer | net.Server, host = '127.0.0.1', scheme = 'http'): Promise<string> {
+export async function listen(
+  server: HttpServer | Http2Server | Http2SecureServer | net.Server,
+  host = '127.0.0.1',
+  scheme = 'http',
+): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as net.AddressInfo;
   return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -84,4 +94,24 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** A self-signed certificate for localhost and 127.0.0.1, made fresh for this run. */
+export function selfSigned(): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'dlt-tls-'));
+  try {
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync(
+      'openssl',
+      [
+        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
+        ...['-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'],
+        ...['-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1'],
+      ],
+      { stdio: 'pipe' },
+    );
+    return { key: readFileSync(key), cert: readFileSync(cert) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
