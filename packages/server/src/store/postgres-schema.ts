@@ -47,4 +47,20 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX tokens_by_owner ON tokens (owner);
     `,
   },
+  {
+    version: 2,
+    // Schedules (as in SQLite): the next run is text compared bytewise, so a claim is one
+    // guarded UPDATE that exactly one replica wins.
+    sql: `
+      CREATE TABLE schedules (
+        test_id text COLLATE "C" PRIMARY KEY, next_run text COLLATE "C", updated_at text NOT NULL
+      );
+      CREATE INDEX schedules_by_next_run ON schedules (next_run);
+      CREATE TABLE schedule_events (
+        event_id text COLLATE "C" PRIMARY KEY, test_id text COLLATE "C" NOT NULL, firing text NOT NULL,
+        at text COLLATE "C" NOT NULL, outcome text NOT NULL, run_id text, detail text
+      );
+      CREATE INDEX schedule_events_by_test ON schedule_events (test_id, at, event_id);
+    `,
+  },
 ];

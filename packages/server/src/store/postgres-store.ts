@@ -6,6 +6,7 @@
  */
 import type { Columns } from './columns.ts';
 import { isUniqueViolation, PgDb, type PgOptions, type PgParam, type PgQueryable } from './postgres-db.ts';
+import { PgSchedules } from './postgres-schedules.ts';
 import { postgresMigrations } from './postgres-schema.ts';
 import { Params, upsert } from './postgres-sql.ts';
 import { readRunCursor, runCursor } from './run-cursor.ts';
@@ -18,6 +19,8 @@ import {
   type RunQuery,
   type RunRecord,
   type RunStatus,
+  type ScheduleEvent,
+  type ScheduleRecord,
   type Store,
   type TaskPatch,
   type TaskRecord,
@@ -32,9 +35,11 @@ const taskBatch = 500;
 
 export class PostgresStore implements Store {
   readonly #db: PgDb;
+  readonly #schedules: PgSchedules;
 
   private constructor(db: PgDb) {
     this.#db = db;
+    this.#schedules = new PgSchedules(db);
   }
 
   /** Connects to `url` and applies pending migrations. */
@@ -87,7 +92,7 @@ export class PostgresStore implements Store {
 
   async deleteTest(testId: string): Promise<boolean> {
     return this.#db.transaction(async (q) => {
-      for (const table of ['tasks', 'runs', 'baselines'])
+      for (const table of ['tasks', 'runs', 'baselines', 'schedules', 'schedule_events'])
         await q.query(`DELETE FROM ${table} WHERE test_id = $1`, [testId]);
       return (await q.query('DELETE FROM tests WHERE test_id = $1', [testId])).rowCount > 0;
     });
@@ -217,6 +222,42 @@ export class PostgresStore implements Store {
 
   async clearBaseline(testId: string): Promise<boolean> {
     return (await this.#db.query('DELETE FROM baselines WHERE test_id = $1', [testId])).rowCount > 0;
+  }
+
+  async putSchedule(schedule: ScheduleRecord): Promise<void> {
+    await this.#schedules.put(schedule);
+  }
+
+  async getSchedule(testId: string): Promise<ScheduleRecord | undefined> {
+    return this.#schedules.get(testId);
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return this.#schedules.list();
+  }
+
+  async deleteSchedule(testId: string): Promise<boolean> {
+    return this.#schedules.delete(testId);
+  }
+
+  async dueSchedules(at: string): Promise<ScheduleRecord[]> {
+    return this.#schedules.due(at);
+  }
+
+  async nextScheduledRun(): Promise<string | undefined> {
+    return this.#schedules.next();
+  }
+
+  async claimFiring(testId: string, firing: string, next: string | undefined, updatedAt: string): Promise<boolean> {
+    return this.#schedules.claim(testId, firing, next, updatedAt);
+  }
+
+  async addScheduleEvent(event: ScheduleEvent): Promise<void> {
+    await this.#schedules.addEvent(event);
+  }
+
+  async listScheduleEvents(testId: string, limit: number): Promise<ScheduleEvent[]> {
+    return this.#schedules.events(testId, limit);
   }
 
   async createUser(user: UserRecord): Promise<boolean> {

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { openStore } from './open-store.ts';
 import { type PgTestServer, startPgTestServer } from './pg-test-server.ts';
+import { postgresMigrations } from './postgres-schema.ts';
 import { PostgresStore } from './postgres-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { sampleRun, sampleTest, storeContract } from './store.contract.ts';
@@ -49,17 +50,17 @@ test('postgres store: migrations apply once, and a newer schema than known is re
   await (await PostgresStore.open(url)).close();
   assert.deepEqual(
     (await sql(url, 'SELECT version FROM schema_migrations')).map((r) => r.version),
-    [1],
+    postgresMigrations.map((m) => m.version),
   );
   await sql(url, "INSERT INTO schema_migrations (version, applied_at) VALUES (99, 'now')");
-  await assert.rejects(PostgresStore.open(url), /schema version 99, newer than this server knows \(1\)/);
+  await assert.rejects(PostgresStore.open(url), /schema version 99, newer than this server knows \(2\)/);
 });
 
 test('postgres store: replicas opening one fresh database together migrate it once', async (t) => {
   const url = await database(t);
   const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresStore.open(url)));
   t.after(() => Promise.all(stores.map((s) => s.close())));
-  assert.equal((await sql(url, 'SELECT COUNT(*)::int AS n FROM schema_migrations'))[0].n, 1);
+  assert.equal((await sql(url, 'SELECT COUNT(*)::int AS n FROM schema_migrations'))[0].n, postgresMigrations.length);
   await stores[0].putTest(sampleTest('t1'));
   assert.equal((await stores[3].getTest('t1'))?.testId, 't1');
 });

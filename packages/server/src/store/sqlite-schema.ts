@@ -4,7 +4,16 @@
  * a change is a new version.
  */
 import { Columns } from './columns.ts';
-import type { Baseline, RunRecord, TaskRecord, TestRecord, TokenRecord, UserRecord } from './store.ts';
+import type {
+  Baseline,
+  RunRecord,
+  ScheduleEvent,
+  ScheduleRecord,
+  TaskRecord,
+  TestRecord,
+  TokenRecord,
+  UserRecord,
+} from './store.ts';
 
 export interface Migration {
   readonly version: number;
@@ -47,6 +56,20 @@ export const sqliteMigrations: readonly Migration[] = [
         hash TEXT NOT NULL UNIQUE, owner TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT
       );
       CREATE INDEX tokens_by_owner ON tokens (owner);
+    `,
+  },
+  {
+    version: 2,
+    // Schedules: when each scheduled test fires next (claimed by compare-and-set), and the
+    // history of its firings, skipped ones included.
+    sql: `
+      CREATE TABLE schedules (test_id TEXT PRIMARY KEY, next_run TEXT, updated_at TEXT NOT NULL);
+      CREATE INDEX schedules_by_next_run ON schedules (next_run);
+      CREATE TABLE schedule_events (
+        event_id TEXT PRIMARY KEY, test_id TEXT NOT NULL, firing TEXT NOT NULL, at TEXT NOT NULL,
+        outcome TEXT NOT NULL, run_id TEXT, detail TEXT
+      );
+      CREATE INDEX schedule_events_by_test ON schedule_events (test_id, at, event_id);
     `,
   },
 ];
@@ -132,4 +155,20 @@ export const tokenColumns = new Columns<TokenRecord>({
   owner: ['owner', 'text'],
   createdAt: ['created_at', 'text'],
   expiresAt: ['expires_at', 'text'],
+});
+
+export const scheduleColumns = new Columns<ScheduleRecord>({
+  testId: ['test_id', 'text'],
+  nextRun: ['next_run', 'text'],
+  updatedAt: ['updated_at', 'text'],
+});
+
+export const scheduleEventColumns = new Columns<ScheduleEvent>({
+  eventId: ['event_id', 'text'],
+  testId: ['test_id', 'text'],
+  firing: ['firing', 'text'],
+  at: ['at', 'text'],
+  outcome: ['outcome', 'text'],
+  runId: ['run_id', 'text'],
+  detail: ['detail', 'text'],
 });

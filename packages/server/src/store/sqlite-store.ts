@@ -5,6 +5,7 @@
  */
 import type { Columns, SqlValue } from './columns.ts';
 import { isUniqueViolation, SqliteDb } from './sqlite-db.ts';
+import { SqliteSchedules } from './sqlite-schedules.ts';
 import {
   baselineColumns,
   runColumns,
@@ -22,6 +23,8 @@ import {
   type RunQuery,
   type RunRecord,
   type RunStatus,
+  type ScheduleEvent,
+  type ScheduleRecord,
   type Store,
   type TaskPatch,
   type TaskRecord,
@@ -57,10 +60,12 @@ function readCursor(cursor: string): [string, string] | undefined {
 
 export class SqliteStore implements Store {
   readonly #db: SqliteDb;
+  readonly #schedules: SqliteSchedules;
 
   /** Opens the file (or `:memory:`), applying pending migrations. */
   constructor(path: string) {
     this.#db = new SqliteDb(path, sqliteMigrations);
+    this.#schedules = new SqliteSchedules(this.#db);
   }
 
   async putTest(test: TestRecord): Promise<void> {
@@ -93,7 +98,7 @@ export class SqliteStore implements Store {
 
   async deleteTest(testId: string): Promise<boolean> {
     return this.#db.transaction(() => {
-      for (const table of ['tasks', 'runs', 'baselines'])
+      for (const table of ['tasks', 'runs', 'baselines', 'schedules', 'schedule_events'])
         this.#db.run(`DELETE FROM ${table} WHERE test_id = ?`, [testId]);
       return this.#db.run('DELETE FROM tests WHERE test_id = ?', [testId]) > 0;
     });
@@ -225,6 +230,42 @@ export class SqliteStore implements Store {
 
   async clearBaseline(testId: string): Promise<boolean> {
     return this.#db.run('DELETE FROM baselines WHERE test_id = ?', [testId]) > 0;
+  }
+
+  async putSchedule(schedule: ScheduleRecord): Promise<void> {
+    this.#schedules.put(schedule);
+  }
+
+  async getSchedule(testId: string): Promise<ScheduleRecord | undefined> {
+    return this.#schedules.get(testId);
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return this.#schedules.list();
+  }
+
+  async deleteSchedule(testId: string): Promise<boolean> {
+    return this.#schedules.delete(testId);
+  }
+
+  async dueSchedules(at: string): Promise<ScheduleRecord[]> {
+    return this.#schedules.due(at);
+  }
+
+  async nextScheduledRun(): Promise<string | undefined> {
+    return this.#schedules.next();
+  }
+
+  async claimFiring(testId: string, firing: string, next: string | undefined, updatedAt: string): Promise<boolean> {
+    return this.#schedules.claim(testId, firing, next, updatedAt);
+  }
+
+  async addScheduleEvent(event: ScheduleEvent): Promise<void> {
+    this.#schedules.addEvent(event);
+  }
+
+  async listScheduleEvents(testId: string, limit: number): Promise<ScheduleEvent[]> {
+    return this.#schedules.events(testId, limit);
   }
 
   async createUser(user: UserRecord): Promise<boolean> {

@@ -209,6 +209,75 @@ const cases: Record<string, Case> = {
     await store.putTest(sampleTest('t1'));
     assert.equal(await store.countRuns('t1'), 0);
   },
+  'schedules round-trip, list, come due in order and survive a reopen': async (store, fixture) => {
+    await store.putTest(sampleTest('a'));
+    await store.putTest(sampleTest('b'));
+    await store.putSchedule({ testId: 'a', nextRun: iso(30), updatedAt: iso(0) });
+    await store.putSchedule({ testId: 'b', nextRun: iso(10), updatedAt: iso(0) });
+    await store.putSchedule({ testId: 'c', updatedAt: iso(0) });
+    assert.deepEqual(await store.getSchedule('c'), { testId: 'c', updatedAt: iso(0) });
+    assert.equal(await store.nextScheduledRun(), iso(10));
+    assert.deepEqual(
+      (await store.dueSchedules(iso(30))).map((s) => s.testId),
+      ['b', 'a'],
+    );
+    assert.deepEqual(
+      (await store.dueSchedules(iso(29))).map((s) => s.testId),
+      ['b'],
+    );
+    await store.putSchedule({ testId: 'b', nextRun: iso(50), updatedAt: iso(1) });
+    assert.equal(await store.nextScheduledRun(), iso(30));
+    await store.close();
+    const again = await fixture.open();
+    assert.deepEqual(
+      (await again.listSchedules()).map((s) => [s.testId, s.nextRun]),
+      [
+        ['a', iso(30)],
+        ['b', iso(50)],
+        ['c', undefined],
+      ],
+    );
+    assert.equal(await again.deleteSchedule('c'), true);
+    assert.equal(await again.deleteSchedule('c'), false);
+    await again.close();
+  },
+  'a firing is claimed once (compare-and-set), and events list newest first': async (store) => {
+    await store.putTest(sampleTest('t1'));
+    await store.putSchedule({ testId: 't1', nextRun: iso(10), updatedAt: iso(0) });
+    const claims = await Promise.all([
+      store.claimFiring('t1', iso(10), iso(20), iso(10)),
+      store.claimFiring('t1', iso(10), iso(20), iso(10)),
+    ]);
+    assert.deepEqual(claims.sort(), [false, true]);
+    assert.equal(await store.claimFiring('t1', iso(10), iso(20), iso(11)), false);
+    assert.equal((await store.getSchedule('t1'))?.nextRun, iso(20));
+    assert.equal(await store.claimFiring('t1', iso(20), undefined, iso(20)), true);
+    assert.equal((await store.getSchedule('t1'))?.nextRun, undefined);
+    assert.equal(await store.nextScheduledRun(), undefined);
+    assert.equal(await store.claimFiring('nope', iso(10), iso(20), iso(10)), false);
+    const e = { testId: 't1', firing: iso(10), outcome: 'started', runId: 'r1' } as const;
+    await store.addScheduleEvent({ ...e, eventId: 'e1', at: iso(10) });
+    await store.addScheduleEvent({
+      ...e,
+      eventId: 'e2',
+      at: iso(20),
+      outcome: 'overlap',
+      runId: undefined,
+      detail: 'x',
+    });
+    const events = await store.listScheduleEvents('t1', 10);
+    assert.deepEqual(
+      events.map((x) => [x.eventId, x.outcome, x.runId, x.detail]),
+      [
+        ['e2', 'overlap', undefined, 'x'],
+        ['e1', 'started', 'r1', undefined],
+      ],
+    );
+    assert.equal((await store.listScheduleEvents('t1', 1)).length, 1);
+    assert.equal(await store.deleteTest('t1'), true);
+    assert.equal(await store.getSchedule('t1'), undefined);
+    assert.deepEqual(await store.listScheduleEvents('t1', 10), []);
+  },
   'users are unique by name and counted': async (store) => {
     const u = { username: 'admin', role: 'admin', passwordHash: 'scrypt$x', createdAt: iso(0) } as const;
     assert.equal(await store.countUsers(), 0);

@@ -46,7 +46,7 @@ export interface TaskConfig {
   readonly concurrency: number;
 }
 
-/** The seed's schedule fields; stored as given, acted on by a later scheduler. */
+/** The seed's schedule fields as posted (checked by the scheduler's `parseSchedule`). */
 export interface ScheduleFields {
   readonly scheduleStep?: string;
   readonly scheduleDate?: string;
@@ -55,6 +55,8 @@ export interface ScheduleFields {
   readonly cronValue?: string;
   readonly cronExpiryDate?: string;
   readonly scheduleTimezone?: string;
+  /** dlt's own: what a firing missed while no server ran does (`skip`, the default, or `run-once`). */
+  readonly scheduleMissed?: string;
 }
 
 /** A stored test definition (the seed's scenario item, without the run state). */
@@ -177,6 +179,31 @@ export interface Baseline {
   readonly setAt: string;
 }
 
+/** When a test's schedule fires next, as the scheduler keeps it (one row per scheduled test). */
+export interface ScheduleRecord {
+  readonly testId: string;
+  /** ISO 8601; absent once the schedule will not fire again. */
+  readonly nextRun?: string;
+  readonly updatedAt: string;
+}
+
+/** What became of one firing: a run started, or why none did. */
+export const scheduleOutcomes = ['started', 'missed', 'overlap', 'failed'] as const;
+export type ScheduleOutcome = (typeof scheduleOutcomes)[number];
+
+/** One firing of a schedule and what became of it (the schedule's history). */
+export interface ScheduleEvent {
+  readonly eventId: string;
+  readonly testId: string;
+  /** The time it was due, ISO 8601. */
+  readonly firing: string;
+  /** When the scheduler acted on it. */
+  readonly at: string;
+  readonly outcome: ScheduleOutcome;
+  readonly runId?: string;
+  readonly detail?: string;
+}
+
 /** A test with what the list shows of its runs. */
 export interface TestListing {
   readonly test: TestRecord;
@@ -210,7 +237,7 @@ export interface Store {
   getTest(testId: string): Promise<TestRecord | undefined>;
   /** Tests whose tags include any of `tags` (all when empty), newest last run first. */
   listTests(tags?: readonly string[]): Promise<TestListing[]>;
-  /** Deletes a test with its runs, tasks and baseline; false when it did not exist. */
+  /** Deletes a test with its runs, tasks, baseline and schedule; false when it did not exist. */
   deleteTest(testId: string): Promise<boolean>;
 
   // runs
@@ -244,6 +271,27 @@ export interface Store {
   setBaseline(testId: string, runId: string): Promise<Baseline | undefined>;
   getBaseline(testId: string): Promise<Baseline | undefined>;
   clearBaseline(testId: string): Promise<boolean>;
+
+  // schedules
+  /** Inserts or replaces a test's schedule state. */
+  putSchedule(schedule: ScheduleRecord): Promise<void>;
+  getSchedule(testId: string): Promise<ScheduleRecord | undefined>;
+  listSchedules(): Promise<ScheduleRecord[]>;
+  /** Removes a schedule (its history stays until the test goes); false when there was none. */
+  deleteSchedule(testId: string): Promise<boolean>;
+  /** Schedules whose next run is at or before `at` (ISO), earliest first. */
+  dueSchedules(at: string): Promise<ScheduleRecord[]>;
+  /** The earliest next run of any schedule. */
+  nextScheduledRun(): Promise<string | undefined>;
+  /**
+   * Claims the firing of a schedule due at `firing` by moving its next run to `next` (absent:
+   * no more firings) only if it is still `firing` (compare-and-set): of several servers on one
+   * database exactly one gets true.
+   */
+  claimFiring(testId: string, firing: string, next: string | undefined, updatedAt: string): Promise<boolean>;
+  addScheduleEvent(event: ScheduleEvent): Promise<void>;
+  /** A test's schedule events, newest first. */
+  listScheduleEvents(testId: string, limit: number): Promise<ScheduleEvent[]>;
 
   // users and tokens
   /** False when the username is taken. */
