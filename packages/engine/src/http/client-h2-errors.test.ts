@@ -18,12 +18,20 @@ const { constants } = http2;
 const cert = selfSigned();
 
 /** What each path of the misbehaving server does to its stream. */
+let rotations = 0;
+const streamsFor = new Map<string, number>();
 const behaviours: Record<string, (stream: http2.ServerHttp2Stream) => void> = {
   '/ok': (stream) => stream.respond({ ':status': 200 }, { endStream: true }),
   '/rst': (stream) => stream.close(constants.NGHTTP2_INTERNAL_ERROR),
   '/refused': (stream) => stream.close(constants.NGHTTP2_REFUSED_STREAM),
   '/goaway': (stream) => stream.session?.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM),
   '/silent': () => undefined,
+  '/slow': (stream) => setTimeout(() => stream.respond({ ':status': 200 }, { endStream: true }), 50),
+  // The first time, a graceful GOAWAY that leaves this stream unprocessed, as a server rotating connections does.
+  '/rotate': (stream) => {
+    if (rotations++ === 0) stream.session?.goaway(constants.NGHTTP2_NO_ERROR, stream.id - 2);
+    else stream.respond({ ':status': 200 }, { endStream: true });
+  },
   '/mid-body': (stream) => {
     stream.respond({ ':status': 200, 'content-length': '100' });
     stream.write('abc', () => stream.session?.destroy());
@@ -37,7 +45,9 @@ const behaviours: Record<string, (stream: http2.ServerHttp2Stream) => void> = {
 const sessions = new Set<http2.ServerHttp2Session>();
 function onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
   stream.on('error', () => undefined);
-  behaviours[String(headers[':path'])]?.(stream);
+  const path = String(headers[':path']);
+  streamsFor.set(path, (streamsFor.get(path) ?? 0) + 1);
+  behaviours[path]?.(stream);
 }
 const h2c = http2.createServer();
 h2c.on('stream', onStream);
@@ -143,6 +153,26 @@ test('h2 over TLS agreed by ALPN, with the handshake timed once per session', as
   assert.ok(first.timings.tls > 0);
   const second = await client.send(get(`${h2Url}/ok`, { insecure: true }));
   assert.deepEqual([second.status, second.timings.connect, second.timings.tls], [200, 0, 0]);
+  client.close();
+});
+
+test('a refused stream is sent once more, then reported', async () => {
+  const client = createHttpClient();
+  const before = streamsFor.get('/refused') ?? 0;
+  const res = await client.send(get(`${h2cUrl}/refused`));
+  assert.equal(res.error, 'reset');
+  assert.equal((streamsFor.get('/refused') ?? 0) - before, 2);
+  client.close();
+});
+
+test('a stream cut off by a graceful GOAWAY is sent again on a new session', async () => {
+  const client = createHttpClient();
+  const before = sessions.size;
+  const [slow, rotated] = await Promise.all([client.send(get(`${h2cUrl}/slow`)), client.send(get(`${h2cUrl}/rotate`))]);
+  assert.equal(slow.status, 200, slow.errorMessage);
+  assert.equal(rotated.status, 200, rotated.errorMessage);
+  assert.ok(rotated.timings.blocked > 0, 'the refused attempt counts as blocked');
+  assert.equal(sessions.size - before, 2);
   client.close();
 });
 

@@ -1,15 +1,29 @@
 /**
  * One HTTP/2 request on a shared session: a stream opened, its response read (body kept or
  * counted as the request asks), timed phase by phase as an HTTP/1.1 request is, and ended as
- * data whatever happens: a reset stream, a GOAWAY, a timeout or an abort.
+ * data whatever happens: a reset stream, a GOAWAY, a timeout or an abort. A stream the server
+ * refused unprocessed (REFUSED_STREAM, or cut off by a GOAWAY, as servers do when they rotate
+ * connections) is sent once more, on a new session if need be, as RFC 9113 §8.7 allows.
  */
 import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
 import { ErrorKind, type Timings } from '@dlt/model';
 import { errorKindOf, errorMessageOf } from './errors.ts';
+import { fieldBytes, withTrailers } from './h2-fields.ts';
 import type { H2Session, Setup, SetupFailure } from './h2-session.ts';
 import type { Prepared } from './prepare.ts';
 import { ClientResponse, type H2Fields } from './response.ts';
 import { maxBodyBytes } from './response-parser.ts';
+
+/** Where an exchange gets its session, and hears that it is over. */
+export interface SessionSource {
+  /** The origin's session that takes new streams, or a new one that `opener` then opened. */
+  sessionFor(req: Prepared, timeoutMs: number): { readonly session: H2Session; readonly opener: boolean };
+  settled(exchange: H2Exchange): void;
+}
+
+/** Errors that mean the server never processed the stream, so sending it again is safe. */
+const unprocessed = new Set(['ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_INVALID_SESSION']);
+const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_REFUSED_STREAM } = http2.constants;
 
 const noSetup: Setup = { dns: 0, connect: 0, tls: 0 };
 
@@ -17,7 +31,8 @@ export class H2Exchange {
   #req: Prepared;
   #timeoutMs: number;
   #signal: AbortSignal | undefined;
-  #onSettled: (e: H2Exchange) => void;
+  #source: SessionSource;
+  #retried = false;
   #resolve: ((response: ClientResponse) => void) | null = null;
   #timer: NodeJS.Timeout | null = null;
   #stream: ClientHttp2Stream | null = null;
@@ -37,26 +52,32 @@ export class H2Exchange {
   #chunks: Buffer[] | null;
 
   /** `onSettled` runs once when the exchange ends, however it ends. */
-  constructor(req: Prepared, timeoutMs: number, signal: AbortSignal | undefined, onSettled: (e: H2Exchange) => void) {
+  constructor(req: Prepared, timeoutMs: number, signal: AbortSignal | undefined, source: SessionSource) {
     this.#req = req;
     this.#timeoutMs = timeoutMs;
     this.#signal = signal;
-    this.#onSettled = onSettled;
+    this.#source = source;
     this.#chunks = req.bodyMode === 'discard' ? null : [];
   }
 
-  /**
-   * Sends the request on `session`, waiting for it to open first if need be. The request that
-   * opened the session (`opener`) reports its set-up times; one that only waited for it
-   * reports the wait as blocked.
-   */
-  run(session: H2Session, opener: boolean): Promise<ClientResponse> {
+  /** Sends the request; resolves with the response or an error kind, never rejects. */
+  run(): Promise<ClientResponse> {
     const promise = new Promise<ClientResponse>((resolve) => {
       this.#resolve = resolve;
     });
     this.#timer = setTimeout(this.#onTimeout, this.#timeoutMs);
     this.#signal?.addEventListener('abort', this.#onAbort);
-    if (session.session !== null && opener === false) this.#open(session, session.session);
+    this.#attempt();
+    return promise;
+  }
+
+  /**
+   * Sends on the origin's session, waiting for it to open first if need be. The request that
+   * opened the session reports its set-up times; one that only waited reports the wait as blocked.
+   */
+  #attempt(): void {
+    const { session, opener } = this.#source.sessionFor(this.#req, this.#timeoutMs);
+    if (session.session !== null && !opener) this.#open(session, session.session);
     else {
       session.ready.then(
         (setup) => {
@@ -70,14 +91,26 @@ export class H2Exchange {
         },
       );
     }
-    return promise;
+  }
+
+  /** Drops the refused stream and sends again, the time lost counted as blocked. */
+  #retry(): void {
+    const stream = this.#stream;
+    stream?.removeAllListeners();
+    stream?.on('error', ignore);
+    this.#stream = null;
+    this.#retried = true;
+    this.#blocked = performance.now() - this.#startedAt;
+    this.#writeAt = 0;
+    this.#sentAt = 0;
+    this.#attempt();
   }
 
   /** Ends the exchange with an error (its stream, if any, is cancelled). */
   fail(kind: ErrorKind, message: string): void {
     if (this.#resolve === null) return;
     const stream = this.#stream;
-    if (stream !== null && !stream.closed && !stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
+    if (stream !== null && !stream.closed && !stream.destroyed) stream.close(NGHTTP2_CANCEL);
     const sent = this.#writeAt === 0 ? 0 : this.#bytesSent();
     const received = this.#headBytes + this.#bodyBytes;
     this.#settle(
@@ -128,15 +161,17 @@ export class H2Exchange {
 
   #onTrailers = (trailers: IncomingHttpHeaders): void => {
     this.#headBytes += fieldBytes(trailers);
-    this.#fields = merged(this.#fields ?? {}, trailers);
+    this.#fields = withTrailers(this.#fields ?? {}, trailers);
   };
 
   #onEnd = (): void => {
     this.#endAt = performance.now();
   };
 
-  #onError = (err: Error): void => {
-    this.fail(errorKindOf(err, 'exchange'), errorMessageOf(err));
+  #onError = (err: Error & { code?: string }): void => {
+    const refused = this.#stream?.rstCode === NGHTTP2_REFUSED_STREAM || unprocessed.has(err.code ?? '');
+    if (refused && this.#status === 0 && !this.#retried && this.#resolve !== null) this.#retry();
+    else this.fail(errorKindOf(err, 'exchange'), errorMessageOf(err));
   };
 
   /**
@@ -145,7 +180,7 @@ export class H2Exchange {
    */
   #onClose = (): void => {
     const code = this.#stream?.rstCode ?? 0;
-    if (code === http2.constants.NGHTTP2_NO_ERROR && this.#status !== 0 && this.#endAt !== 0) {
+    if (code === NGHTTP2_NO_ERROR && this.#status !== 0 && this.#endAt !== 0) {
       this.#complete();
       return;
     }
@@ -193,7 +228,7 @@ export class H2Exchange {
     this.#chunks = null;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#signal?.removeEventListener('abort', this.#onAbort);
-    this.#onSettled(this);
+    this.#source.settled(this);
     resolve(response);
   }
 
@@ -219,23 +254,4 @@ export class H2Exchange {
   }
 }
 
-/** A header block's size counted as HTTP/1.1 text (`name: value\r\n` per field); HPACK sends less. */
-function fieldBytes(fields: IncomingHttpHeaders): number {
-  let bytes = 0;
-  for (const [name, value] of Object.entries(fields)) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [String(value)];
-    for (const v of values) bytes += name.length + v.length + 4;
-  }
-  return bytes;
-}
-
-/** Headers with trailers added, a name in both joined as HTTP/1.1 trailers are. */
-function merged(headers: H2Fields, trailers: IncomingHttpHeaders): H2Fields {
-  const out: Record<string, string | string[] | number | undefined> = { ...headers };
-  for (const [name, value] of Object.entries(trailers)) {
-    const prior = out[name];
-    out[name] = prior === undefined ? value : [prior, value ?? []].flat().map(String);
-  }
-  return out;
-}
+function ignore(): void {}
