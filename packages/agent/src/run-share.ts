@@ -6,6 +6,7 @@
 import { runTest } from '@dlt/engine';
 import { Recorder } from '@dlt/metrics';
 import type { CompiledTest, Snapshot, TaskResult } from '@dlt/model';
+import { onLifecycleVu, runSetup } from './lifecycle.ts';
 import { splitExecutors } from './split.ts';
 
 export interface ShareOptions {
@@ -17,6 +18,11 @@ export interface ShareOptions {
   /** Every second; `result` is the cumulative result when `withResults` is set. */
   readonly onSecond?: (snapshot: Snapshot, result?: TaskResult) => void;
   readonly withResults?: boolean;
+  /**
+   * Setup's result from the copy of the test that ran it (k6): this share then runs neither
+   * setup nor teardown. Without it, a test with a lifecycle runs both here.
+   */
+  readonly setupData?: { readonly json: string | undefined };
 }
 
 export interface ShareOutcome {
@@ -36,12 +42,16 @@ export async function runShare(test: CompiledTest, options: ShareOptions): Promi
     if (share.executors.length === 0 || options.signal?.aborted) {
       return { result: recorder.result(), interrupted: options.signal?.aborted ?? false };
     }
+    const life = share.lifecycle;
+    const data = life ? await runSetup(life, recorder, options.signal, options.setupData) : undefined;
     const run = await runTest(share, {
       sink: recorder,
       signal: options.signal,
       startAtEpochMs: options.startAtEpochMs,
       onStart: (at) => recorder.markStart(at),
     });
+    if (life && !options.setupData)
+      await onLifecycleVu('teardown', recorder, undefined, (ctx) => life.teardown(ctx, data));
     return { result: recorder.result(), interrupted: run.interrupted };
   } finally {
     ticker.stop();

@@ -3,7 +3,7 @@
  * dropped iterations, the active VU count) and never reads metrics back, so any object with
  * these four methods will do: the metrics `Recorder`, a test's collector, a worker's pipe.
  */
-import type { Sample } from '@dlt/model';
+import type { Sample, ScriptMetric } from '@dlt/model';
 
 /** The write-only side of metrics that the engine needs. */
 export interface SampleSink {
@@ -18,4 +18,6 @@ export interface SampleSink {
   recordDropped(scenario: string, n?: number): void;
   /** The number of VUs active across the whole run changed. */
   setVus(active: number): void;
+  /** A check outcome or custom metric value of a script (k6) in `scenario`; sinks that keep none omit it. */
+  recordMetric?(scenario: string, point: ScriptMetric): void;
 }

@@ -1,5 +1,5 @@
 /** Counts what a run did per scenario while passing every write on to the real sink. */
-import type { Sample } from '@dlt/model';
+import type { Sample, ScriptMetric } from '@dlt/model';
 import type { SampleSink } from './sample-sink.ts';
 
 /** What one executor did. */
@@ -48,6 +48,10 @@ export class Tally implements SampleSink {
 
   setVus(active: number): void {
     this.#sink.setVus(active);
+  }
+
+  recordMetric(scenario: string, point: ScriptMetric): void {
+    this.#sink.recordMetric?.(scenario, point);
   }
 
   /** Counts an error thrown by an iteration or a VU's init. */

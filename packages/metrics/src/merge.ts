@@ -9,6 +9,7 @@ import { badInput, taskResultFormat } from '@dlt/model';
 import { CounterSum, entry } from './counter-sum.ts';
 import { Histogram } from './histogram.ts';
 import { SnapshotSum } from './merge-snapshots.ts';
+import { mergeScriptMetrics } from './script-metrics.ts';
 
 class LabelSum extends CounterSum {
   readonly responseTime = new Histogram();
@@ -110,5 +111,6 @@ export function mergeResults(results: readonly TaskResult[]): TaskResult {
     foldedLabels: largest(results.map((r) => r.foldedLabels)),
     clampedValues: results.reduce((n, r) => n + r.clampedValues, 0),
     timeline,
+    ...mergeScriptMetrics(results),
   };
 }

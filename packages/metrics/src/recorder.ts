@@ -4,10 +4,19 @@
  * snapshot, `result` gives the task result. Memory grows with labels × seconds, never with
  * requests: labels are capped, and the timeline holds one snapshot per second.
  */
-import type { LabelResult, Sample, ScenarioResult, Snapshot, SnapshotStats, TaskResult } from '@dlt/model';
+import type {
+  LabelResult,
+  Sample,
+  ScenarioResult,
+  ScriptMetric,
+  Snapshot,
+  SnapshotStats,
+  TaskResult,
+} from '@dlt/model';
 import { isFailure, otherLabel, taskResultFormat } from '@dlt/model';
 import { Histogram } from './histogram.ts';
 import { LabelSeries } from './label-series.ts';
+import { ScriptMetricSeries } from './script-metrics.ts';
 
 export interface RecorderOptions {
   /** Distinct labels kept apart (default 1,000); later ones are counted under `__other__`. */
@@ -50,6 +59,8 @@ export class Recorder {
   #folded = 0;
   readonly #scenarios = new Map<string, ScenarioSeries>();
   readonly #timeline: Snapshot[] = [];
+  /** Checks and custom metrics of scripts (k6). */
+  readonly #script: ScriptMetricSeries;
   #windowStart: number;
   #lastAt = -Infinity;
   /** Iterations completed, interrupted and dropped during the current second. */
@@ -65,6 +76,7 @@ export class Recorder {
     this.#clock = options.clock ?? Date.now;
     this.#startedAt = options.startedAt ?? this.#clock();
     this.#windowStart = this.#startedAt;
+    this.#script = new ScriptMetricSeries(this.#clock);
   }
 
   /**
@@ -116,6 +128,11 @@ export class Recorder {
     s.iterations++;
     this.#secondIterations++;
     s.duration.recordMs(durationMs);
+  }
+
+  /** Records a check outcome or a custom metric's value of a script (k6). */
+  recordMetric(_scenario: string, point: ScriptMetric): void {
+    this.#script.add(point);
   }
 
   /** Counts iterations an open model could not start for want of a free VU. */
@@ -216,6 +233,7 @@ export class Recorder {
       foldedLabels: this.#folded,
       clampedValues: all.clamped + iterations.clamped,
       timeline,
+      ...this.#script.result(),
     };
   }
 

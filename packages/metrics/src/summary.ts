@@ -5,6 +5,7 @@
 import type { LabelResult, LabelSummary, RunSummary, ThresholdOutcome, TimeStats } from '@dlt/model';
 import { otherLabel, type TaskResult } from '@dlt/model';
 import { Histogram } from './histogram.ts';
+import { summarizeScriptMetrics } from './script-metrics.ts';
 
 /** The statistics of an encoded histogram, in ms (all 0 when empty). */
 export function timeStats(encoded: string): TimeStats {
@@ -69,6 +70,7 @@ export function summarize(
     vusMax: result.vusMax,
     ...(result.iterations.scheduleLag ? { scheduleLag: timeStats(result.iterations.scheduleLag) } : {}),
     thresholds: thresholdOutcomes,
+    ...summarizeScriptMetrics(result, durationMs),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

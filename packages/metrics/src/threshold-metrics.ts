@@ -12,7 +12,9 @@ export type MetricReading =
   | { readonly type: 'rate'; readonly matches: number; readonly total: number }
   | { readonly type: 'counter'; readonly count: number }
   | { readonly type: 'gauge'; readonly value: number; readonly min: number; readonly max: number }
-  | { readonly type: 'unsupported'; readonly message: string };
+  | { readonly type: 'unsupported'; readonly message: string }
+  /** A custom metric that recorded nothing: every aggregation reads 0. */
+  | { readonly type: 'empty' };
 
 type Tags = Readonly<Record<string, string>>;
 
@@ -40,6 +42,7 @@ const supportedTags: Readonly<Record<string, readonly string[]>> = {
   dropped_iterations: ['scenario'],
   vus: [],
   vus_max: [],
+  checks: ['check'],
 };
 
 /** Metrics k6 has that dlt does not measure yet. */
@@ -48,7 +51,6 @@ const notMeasured: Readonly<Record<string, string>> = {
   http_req_tls_handshaking: 'dlt does not measure TLS handshakes apart yet; http_req_connecting includes them',
   http_req_sending: 'dlt does not measure http_req_sending yet',
   http_req_receiving: 'dlt does not measure http_req_receiving yet',
-  checks: 'dlt does not record checks yet',
 };
 
 const emptyLabel: LabelResult = {
@@ -73,7 +75,10 @@ const emptyScenario: ScenarioResult = {
 export function unsupportedReason(metric: string, tags: Tags): string | undefined {
   if (metric in notMeasured) return notMeasured[metric];
   const allowed = supportedTags[metric];
-  if (allowed === undefined) return `${metric} is not a metric dlt knows`;
+  // Any other name is a script's custom metric (front-ends check it was declared).
+  if (allowed === undefined) {
+    return Object.keys(tags).length > 0 ? `dlt cannot filter the custom metric ${metric} by tags yet` : undefined;
+  }
   const bad = Object.keys(tags).find((t) => !allowed.includes(t));
   if (bad === undefined) return undefined;
   const can = allowed.length > 0 ? `it can filter on ${allowed.join(', ')}` : 'it has no sub-metrics';
@@ -135,8 +140,39 @@ export class MetricReader {
         return this.#vus();
       case 'vus_max':
         return { type: 'gauge', value: r.vusMax, min: r.vusMax, max: r.vusMax };
+      case 'checks':
+        return this.#checks(tags.check);
       default:
-        return { type: 'unsupported', message: `${metric} is not a metric dlt knows` };
+        return this.#custom(metric);
+    }
+  }
+
+  /** The share of checks that passed: all of them, or those of one name. */
+  #checks(name: string | undefined): MetricReading {
+    const all = this.#result.checks ?? {};
+    const picked = name === undefined ? Object.values(all) : all[name] ? [all[name]] : [];
+    let matches = 0;
+    let total = 0;
+    for (const c of picked) {
+      matches += c.passes;
+      total += c.passes + c.fails;
+    }
+    return { type: 'rate', matches, total };
+  }
+
+  /** A custom metric; one that recorded nothing reads as empty (zero), as in k6. */
+  #custom(metric: string): MetricReading {
+    const m = this.#result.metrics?.[metric];
+    if (m === undefined) return { type: 'empty' };
+    switch (m.type) {
+      case 'counter':
+        return { type: 'counter', count: m.count };
+      case 'rate':
+        return { type: 'rate', matches: m.matches, total: m.total };
+      case 'gauge':
+        return { type: 'gauge', value: m.value, min: m.min, max: m.max };
+      case 'trend':
+        return { type: 'trend', histogram: this.#histogram(m.histogram) };
     }
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseThreshold, type TaskResult } from '@dlt/model';
+import { parseThreshold, type TaskResult, tryParseThreshold } from '@dlt/model';
 import { fakeSample } from './fake-samples.ts';
 import { Recorder } from './recorder.ts';
 import { checkThresholds, evaluateThresholds, shouldAbort } from './thresholds.ts';
@@ -11,7 +11,9 @@ const t0 = 1_700_000_000_000;
  * Ten seconds of a small test:
  * - login: 100 requests of 100..199 ms (first byte at half), 5 of them 500s, 10 opening a 5 ms connection;
  * - home: 300 requests of 1.5 ms, all 200; every request sends 100 bytes and receives 1000;
- * - iterations: browse 50 × 200 ms, buy 10 × 1 s and 2 dropped; VUs 10, then 20, then 5.
+ * - iterations: browse 50 × 200 ms, buy 10 × 1 s and 2 dropped; VUs 10, then 20, then 5;
+ * - checks: "status ok" passes 9 of 10, "body" 10 of 10; custom metrics: counter errors 3,
+ *   trend wait_ms 10/20/30, rate ok_rate 3 of 4, gauge queue 5 then 2.
  */
 function run(): TaskResult {
   const r = new Recorder({ startedAt: t0, clock: () => t0 });
@@ -24,6 +26,12 @@ function run(): TaskResult {
   for (let i = 0; i < 50; i++) r.recordIteration('browse', 200);
   for (let i = 0; i < 10; i++) r.recordIteration('buy', 1000);
   r.recordDropped('buy', 2);
+  for (let i = 0; i < 10; i++) r.recordMetric('browse', { kind: 'check', name: 'status ok', ok: i !== 0 });
+  for (let i = 0; i < 10; i++) r.recordMetric('browse', { kind: 'check', name: 'body', ok: true });
+  for (const v of [1, 2]) r.recordMetric('browse', { kind: 'counter', name: 'errors', value: v });
+  for (const v of [10, 20, 30]) r.recordMetric('browse', { kind: 'trend', name: 'wait_ms', value: v });
+  for (const v of [1, 0, 1, 1]) r.recordMetric('browse', { kind: 'rate', name: 'ok_rate', value: v });
+  for (const v of [5, 2]) r.recordMetric('browse', { kind: 'gauge', name: 'queue', value: v });
   for (const [k, vus] of [10, 20, 5].entries()) {
     r.setVus(vus);
     r.tick(t0 + (k + 1) * 1000);
@@ -85,8 +93,37 @@ const cases: { key: string; expr: string; ok: boolean; actual?: number; message?
   { key: 'http_req_failed{method:GET}', expr: 'rate<0.1', ok: false, message: /by method/ },
   { key: 'http_reqs{scenario:browse}', expr: 'count>0', ok: false, message: /by scenario/ },
   { key: 'http_req_blocked', expr: 'avg<1', ok: false, message: /does not measure http_req_blocked/ },
-  { key: 'checks', expr: 'rate>0.9', ok: false, message: /checks/ },
+  // checks: all of them, or one by name
+  { key: 'checks', expr: 'rate>0.9', ok: true, actual: 0.95 },
+  { key: 'checks{check:status ok}', expr: 'rate>=0.95', ok: false, actual: 0.9 },
+  { key: 'checks{check:absent}', expr: 'rate==0', ok: true, actual: 0 },
 ];
+
+/** Custom metrics of a script, with their declared types. */
+const custom = { errors: 'counter', wait_ms: 'trend', ok_rate: 'rate', queue: 'gauge', quiet: 'counter' } as const;
+const customCases: { key: string; expr: string; ok: boolean; actual: number }[] = [
+  { key: 'errors', expr: 'count<3', ok: false, actual: 3 },
+  { key: 'errors', expr: 'rate<=0.3', ok: true, actual: 0.3 },
+  { key: 'wait_ms', expr: 'avg<20.1', ok: true, actual: 20 },
+  { key: 'wait_ms', expr: 'max<30', ok: false, actual: 30 },
+  { key: 'ok_rate', expr: 'rate>=0.75', ok: true, actual: 0.75 },
+  { key: 'queue', expr: 'value==2', ok: true, actual: 2 },
+  { key: 'queue', expr: 'max<5', ok: false, actual: 5 },
+  // a metric that recorded nothing reads as zero, as in k6
+  { key: 'quiet', expr: 'count<1', ok: true, actual: 0 },
+];
+
+test('thresholds on custom metrics read what the script recorded', async (t) => {
+  for (const c of customCases) {
+    await t.test(`${c.key}: ${c.expr}`, () => {
+      const parsed = tryParseThreshold(c.key, c.expr, custom);
+      assert.ok(parsed.ok, JSON.stringify(parsed));
+      const e = evaluateThresholds([parsed.value], result)[`${c.key}: ${c.expr}`];
+      assert.equal(e.ok, c.ok, JSON.stringify(e));
+      assert.ok(Math.abs((e.actual ?? Number.NaN) - c.actual) < 0.05, `actual ${e.actual}`);
+    });
+  }
+});
 
 test('thresholds: every aggregation, sub-metric and operator', async (t) => {
   for (const c of cases) {

@@ -63,6 +63,8 @@ function aggregate(reading: MetricReading, agg: ThresholdAggregation, elapsedMs:
   switch (reading.type) {
     case 'unsupported':
       return reading.message;
+    case 'empty':
+      return 0;
     case 'trend': {
       const h = reading.histogram;
       if (agg.kind === 'percentile') return h.percentile(agg.p);

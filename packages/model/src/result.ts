@@ -45,6 +45,23 @@ export interface ScenarioResult {
   readonly scheduleLag?: EncodedHistogram;
 }
 
+/** Outcomes of one check (k6 `check`). */
+export interface CheckResult {
+  readonly passes: number;
+  readonly fails: number;
+}
+
+/** What a script's custom metric (k6/metrics) holds for the whole test. */
+export type CustomMetricResult =
+  /** The sum of the values added. */
+  | { readonly type: 'counter'; readonly count: number }
+  /** How many values were non-zero, of how many. */
+  | { readonly type: 'rate'; readonly matches: number; readonly total: number }
+  /** The last value (set at `at`, epoch ms), and the least and most ever set. */
+  | { readonly type: 'gauge'; readonly value: number; readonly min: number; readonly max: number; readonly at: number }
+  /** Every value, in an HDR histogram like response times (values read as milliseconds). */
+  | { readonly type: 'trend'; readonly histogram: EncodedHistogram };
+
 /** What one task measured, or many tasks merged. */
 export interface TaskResult {
   readonly format: typeof taskResultFormat;
@@ -67,4 +84,8 @@ export interface TaskResult {
   readonly clampedValues: number;
   /** One snapshot per second, oldest first, at most one per `at`. */
   readonly timeline: readonly Snapshot[];
+  /** Checks by name (k6 scripts); absent when the test made none. */
+  readonly checks?: Readonly<Record<string, CheckResult>>;
+  /** Custom metrics by name (k6 scripts); absent when the test has none. */
+  readonly metrics?: Readonly<Record<string, CustomMetricResult>>;
 }

@@ -43,6 +43,13 @@ export interface ThresholdOutcome {
   readonly actual?: number;
 }
 
+/** A custom metric (k6/metrics) in the summary. */
+export type CustomMetricSummary =
+  | { readonly type: 'counter'; readonly count: number; readonly rate: number }
+  | { readonly type: 'rate'; readonly rate: number; readonly matches: number; readonly total: number }
+  | { readonly type: 'gauge'; readonly value: number; readonly min: number; readonly max: number }
+  | { readonly type: 'trend'; readonly stats: TimeStats; readonly count: number };
+
 export interface RunSummary {
   readonly startedAt: string;
   readonly endedAt: string;
@@ -62,6 +69,10 @@ export interface RunSummary {
   readonly scheduleLag?: TimeStats;
   /** Keyed by `metric: expression`, e.g. `http_req_duration: p(95)<300`. */
   readonly thresholds: Readonly<Record<string, ThresholdOutcome>>;
+  /** Checks by name (k6 scripts): passes and fails. */
+  readonly checks?: Readonly<Record<string, { readonly passes: number; readonly fails: number }>>;
+  /** Custom metrics by name (k6 scripts). */
+  readonly metrics?: Readonly<Record<string, CustomMetricSummary>>;
   /** What a reader should know that the numbers do not say (labels folded, values clamped). */
   readonly warnings?: readonly string[];
 }

@@ -132,6 +132,7 @@ export class Vu {
       prepare: (request) => this.#options.client.prepare(request),
       send: (request, options) => this.#send(request, options),
       record: (sample) => this.#options.sink.record({ ...sample, scenario: this.scenario }),
+      metric: (point) => this.#options.sink.recordMetric?.(this.scenario, point),
       sleep: (ms) => sleep(ms, this.#controller.signal),
     };
   }
