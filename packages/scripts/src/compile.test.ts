@@ -158,11 +158,11 @@ test('every bad input is reported with file:line:col, field and message', async 
 
 test('files of formats still to come, unknown extensions and missing files are refused by name', async () => {
   const cases: [file: string, line: string][] = [
-    ['plan.jmx', 'plan.jmx JMeter .jmx files are not supported yet (use a .yaml or .json test)'],
+    ['plan.jmx', 'plan.jmx cannot read the file: ENOENT'],
     ['script.js', 'script.js cannot read the file: ENOENT'],
     ['locustfile.py', 'locustfile.py Locust files are not supported yet (use a .yaml or .json test)'],
-    ['bundle.zip', 'bundle.zip zip bundles are not supported yet (use a .yaml or .json test)'],
-    ['notes.txt', 'notes.txt unknown kind of test file ".txt" (use .yaml, .yml or .json)'],
+    ['bundle.zip', 'bundle.zip cannot read the file: ENOENT'],
+    ['notes.txt', 'notes.txt unknown kind of test file ".txt" (use .yaml, .yml, .json, .jmx or .zip)'],
     ['absent.yaml', 'absent.yaml cannot read the file: ENOENT'],
   ];
   for (const [file, line] of cases) assert.deepEqual((await problemsOf(file)).slice(1), [`  ${line}`], file);

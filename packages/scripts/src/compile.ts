@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { CompiledTest, Problem } from '@dlt/model';
 import { badInput } from '@dlt/model';
+import { loadBundleFile } from './bundle/load-bundle.ts';
+import { loadJmxFile } from './jmx/load-jmx.ts';
 import { compileK6 } from './k6/k6.ts';
 import type { Limits } from './simple/limits.ts';
 import type { LoadOverrides } from './simple/overrides.ts';
@@ -24,19 +26,23 @@ export interface LoadOptions {
   readonly overrides?: LoadOverrides;
   /** Caps checked after overrides; missing ones take `defaultLimits`. */
   readonly limits?: Partial<Limits>;
+  /** JMeter properties (`-J name=value`), read by `${__P(name)}` in .jmx plans. */
+  readonly properties?: Readonly<Record<string, string>>;
 }
 
 /** Formats with a front-end still to come, by extension. */
 const notYet: Readonly<Record<string, string>> = {
-  '.jmx': 'JMeter .jmx files',
   '.py': 'Locust files',
-  '.zip': 'zip bundles',
 };
 
 /** Reads, validates and compiles a test file. Throws a bad-input `DltError` listing every problem. */
 export async function loadTestFile(path: string, options: LoadOptions = {}): Promise<CompiledTest> {
   const ext = extname(path).toLowerCase();
   if (k6Extensions.includes(ext)) return loadK6File(path, options);
+  if (ext === '.jmx' || ext === '.zip') {
+    const jmx = { properties: options.properties, overrides: options.overrides, limits: options.limits };
+    return ext === '.jmx' ? loadJmxFile(path, jmx) : loadBundleFile(path, jmx);
+  }
   if (ext in notYet) {
     throw badInput([
       { file: path, message: `${notYet[ext]} are not supported yet`, hint: 'use a .yaml or .json test' },
@@ -44,7 +50,11 @@ export async function loadTestFile(path: string, options: LoadOptions = {}): Pro
   }
   if (ext !== '.yaml' && ext !== '.yml' && ext !== '.json') {
     throw badInput([
-      { file: path, message: `unknown kind of test file "${ext || path}"`, hint: 'use .yaml, .yml or .json' },
+      {
+        file: path,
+        message: `unknown kind of test file "${ext || path}"`,
+        hint: 'use .yaml, .yml, .json, .jmx or .zip',
+      },
     ]);
   }
   let text: string;

@@ -1,0 +1,70 @@
+/**
+ * What each supported JMeter test element is, by its test class. An element missing here is
+ * not supported: the plan is refused before any request, naming it.
+ */
+import type { JmxElement } from './jmx-tree.ts';
+
+export const elementKinds = {
+  HTTPSamplerProxy: 'http',
+  HTTPSampler: 'http',
+  TestAction: 'action',
+  DebugSampler: 'debug',
+  GenericController: 'controller',
+  LoopController: 'controller',
+  WhileController: 'controller',
+  IfController: 'controller',
+  TransactionController: 'controller',
+  OnceOnlyController: 'controller',
+  RandomController: 'controller',
+  RandomOrderController: 'controller',
+  InterleaveControl: 'controller',
+  ThroughputController: 'controller',
+  RunTime: 'controller',
+  ForeachController: 'controller',
+  SwitchController: 'controller',
+  HeaderManager: 'headers',
+  CookieManager: 'cookies',
+  CacheManager: 'cache',
+  AuthManager: 'auth',
+  CSVDataSet: 'csv',
+  Arguments: 'variables',
+  ConfigTestElement: 'defaults',
+  DNSCacheManager: 'ignored',
+  ConstantTimer: 'timer',
+  UniformRandomTimer: 'timer',
+  GaussianRandomTimer: 'timer',
+  ConstantThroughputTimer: 'timer',
+  ResponseAssertion: 'assertion',
+  DurationAssertion: 'assertion',
+  SizeAssertion: 'assertion',
+  JSONPathAssertion: 'assertion',
+  RegexExtractor: 'extractor',
+  BoundaryExtractor: 'extractor',
+  JSONPostProcessor: 'extractor',
+  HtmlExtractor: 'extractor',
+  ResultCollector: 'listener',
+  BackendListener: 'listener',
+  Summariser: 'listener',
+  ResultSaver: 'listener',
+} as const;
+export type ElementKind = (typeof elementKinds)[keyof typeof elementKinds];
+
+/** The kind of `el`, or undefined when it is not supported. */
+export function kindOf(el: JmxElement): ElementKind | undefined {
+  if (Object.hasOwn(elementKinds, el.type)) return elementKinds[el.type as keyof typeof elementKinds];
+  // Listeners of plugins are result collectors with a GUI of their own.
+  if (/\.(vizualizers|listener|reporters)\./i.test(el.type) || /ResultCollector$/.test(el.type)) return 'listener';
+  return undefined;
+}
+
+/** Kinds that shape the samplers in their scope rather than run. */
+export const scopeKinds: ReadonlySet<ElementKind> = new Set([
+  'headers',
+  'cookies',
+  'cache',
+  'auth',
+  'defaults',
+  'timer',
+  'assertion',
+  'extractor',
+]);
