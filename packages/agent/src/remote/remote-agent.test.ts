@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import type { TaskResult, TaskSpec } from '@dlt/model';
 import { type AgentOptions, runAgent } from './remote-agent.ts';
 import { TestHub } from './test-hub.ts';
@@ -28,7 +28,8 @@ async function startTarget() {
   };
 }
 
-function startAgent(hub: TestHub, extra: Partial<AgentOptions> = {}) {
+/** Starts an agent that is stopped when the test ends, however it ends (else it would dial forever). */
+function startAgent(t: TestContext, hub: TestHub, extra: Partial<AgentOptions> = {}) {
   const stop = new AbortController();
   const logs: string[] = [];
   const exit = runAgent({
@@ -39,8 +40,13 @@ function startAgent(hub: TestHub, extra: Partial<AgentOptions> = {}) {
     name: 'agent-under-test',
     signal: stop.signal,
     backoff: { baseMs: 50, maxMs: 200 },
+    drainMs: 2_000,
     log: (l) => logs.push(l),
     ...extra,
+  });
+  t.after(async () => {
+    stop.abort();
+    await exit;
   });
   return { stop, exit, logs };
 }
@@ -63,10 +69,10 @@ function task(target: string, holdFor: string, extra: Partial<TaskSpec> = {}): T
   };
 }
 
-test('a task runs from assign to done: ready, common start, snapshots, one upload despite a 500', async () => {
+test('a task runs from assign to done: ready, common start, snapshots, one upload despite a 500', async (t) => {
   await using target = await startTarget();
   await using hub = await TestHub.start({ failUploads: 1 });
-  const agent = startAgent(hub);
+  const agent = startAgent(t, hub);
   const hello = await hub.until(() => hub.of('hello')[0], 5_000, 'hello');
   assert.equal(hello.protocol, 1);
   assert.equal(hello.region, 'eu-test');
@@ -111,15 +117,15 @@ test('a task runs from assign to done: ready, common start, snapshots, one uploa
   assert.deepEqual(await agent.exit, { kind: 'stopped' });
 });
 
-test('cancel stops the task at once and still uploads what was measured, interrupted', async () => {
+test('cancel stops the task at once and still uploads what was measured, interrupted', async (t) => {
   await using target = await startTarget();
   await using hub = await TestHub.start();
-  const agent = startAgent(hub);
+  const agent = startAgent(t, hub);
   await hub.until(() => hub.of('hello').length > 0);
   hub.send({ type: 'assign', task: task(target.url, '30s'), clockOffsetMs: 0 });
   await hub.until(() => hub.of('ready').length > 0);
   hub.send({ type: 'start', taskId: 'task-1', atServerMs: Date.now() });
-  await hub.until(() => hub.of('snapshot').length > 0, 5_000, 'a snapshot');
+  await hub.until(() => hub.of('snapshot').length > 0 && target.count() > 5, 5_000, 'a snapshot and some load');
   const cancelledAt = Date.now();
   hub.send({ type: 'cancel', taskId: 'task-1', reason: 'user asked' });
   const done = await hub.until(() => hub.of('done')[0], 5_000, 'done');
@@ -128,15 +134,19 @@ test('cancel stops the task at once and still uploads what was measured, interru
   const upload = hub.uploads.get('task-1');
   assert.equal(upload?.interrupted, true);
   const result = upload?.result as TaskResult;
-  assert.ok(result.totals.requests > 0);
-  assert.equal(result.totals.requests, target.count());
+  // A request in flight when the cancel came may reach the target unrecorded: one per VU at most.
+  const measured = result.totals.requests;
+  assert.ok(
+    measured > 0 && measured <= target.count() && measured >= target.count() - 2,
+    `${measured} of ${target.count()}`,
+  );
   agent.stop.abort();
   await agent.exit;
 });
 
-test('a task the agent cannot run fails with the reason, and frees its slot', async () => {
+test('a task the agent cannot run fails with the reason, and frees its slot', async (t) => {
   await using hub = await TestHub.start();
-  const agent = startAgent(hub, { slots: 1 });
+  const agent = startAgent(t, hub, { slots: 1 });
   await hub.until(() => hub.of('hello').length > 0);
   hub.send({ type: 'assign', task: task('http://127.0.0.1:9', '1s', { testType: 'k6' }), clockOffsetMs: 0 });
   const failed = await hub.until(() => hub.of('failed')[0]);
@@ -158,19 +168,19 @@ const refusals: [name: string, hub: () => Promise<TestHub>, extra: Partial<Agent
   ['a wrong token', () => TestHub.start(), { token: 'wrong' }, /refused the agent token \(HTTP 401\)/],
 ];
 for (const [name, makeHub, extra, reason] of refusals) {
-  test(`the agent ends, refused, on ${name}`, async () => {
+  test(`the agent ends, refused, on ${name}`, async (t) => {
     await using hub = await makeHub();
-    const agent = startAgent(hub, extra);
+    const agent = startAgent(t, hub, extra);
     const exit = await agent.exit;
     assert.equal(exit.kind, 'refused');
     assert.match(exit.kind === 'refused' ? exit.reason : '', reason);
   });
 }
 
-test('after a dropped connection the agent comes back, carries on, and sends the seconds it missed', async () => {
+test('after a dropped connection the agent comes back, carries on, and sends the seconds it missed', async (t) => {
   await using target = await startTarget();
   await using hub = await TestHub.start();
-  const agent = startAgent(hub);
+  const agent = startAgent(t, hub);
   await hub.until(() => hub.of('hello').length > 0);
   hub.send({ type: 'assign', task: task(target.url, '3500ms'), clockOffsetMs: 0 });
   await hub.until(() => hub.of('ready').length > 0);
@@ -196,10 +206,10 @@ test('after a dropped connection the agent comes back, carries on, and sends the
   await agent.exit;
 });
 
-test('stopping the agent interrupts its task and uploads the result before it exits', async () => {
+test('stopping the agent interrupts its task and uploads the result before it exits', async (t) => {
   await using target = await startTarget();
   await using hub = await TestHub.start();
-  const agent = startAgent(hub);
+  const agent = startAgent(t, hub);
   await hub.until(() => hub.of('hello').length > 0);
   hub.send({ type: 'assign', task: task(target.url, '30s'), clockOffsetMs: 0 });
   await hub.until(() => hub.of('ready').length > 0);
