@@ -69,6 +69,7 @@ export const requestObjectSchema = z.strictObject({
   'think-time': durationField().optional(),
   timeout: durationField({ positive: true }).optional(),
   'follow-redirects': flagField().optional(),
+  http2: flagField().optional(),
 });
 
 /** A request: an object, or just its URL (`- http://host/path`, a GET). */
@@ -90,6 +91,8 @@ export const scenarioSchema = z
     'follow-redirects': flagField().default(true),
     /** Verify TLS certificates (k6's `insecureSkipTLSVerify` inverted); `false` accepts any certificate. */
     'tls-verify': flagField().default(true),
+    /** Speak HTTP/2 (h2 by ALPN for https:, h2c by prior knowledge for http:); off when absent. */
+    http2: flagField().optional(),
   })
   .superRefine(scenarioRules, { when: () => true });
 

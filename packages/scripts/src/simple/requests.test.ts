@@ -60,6 +60,21 @@ test('requests fold in scenario settings', () => {
       { label: 'GET https://h/', method: 'GET', url: 'https://h/', maxRedirects: 10, insecure: true },
     ],
     [
+      'http2 on the scenario applies to its requests',
+      { http2: true, requests: ['https://h/'] },
+      { label: 'GET https://h/', method: 'GET', url: 'https://h/', maxRedirects: 10, http2: true },
+    ],
+    [
+      'a request may turn http2 off',
+      { http2: true, requests: [{ url: 'http://h/', http2: false }] },
+      { label: 'GET http://h/', method: 'GET', url: 'http://h/', maxRedirects: 10 },
+    ],
+    [
+      'a request may turn http2 on',
+      { requests: [{ url: 'http://h/', http2: 'true' }] },
+      { label: 'GET http://h/', method: 'GET', url: 'http://h/', maxRedirects: 10, http2: true },
+    ],
+    [
       'a request may turn redirects back on',
       { 'follow-redirects': false, requests: [{ url: 'http://h/', 'follow-redirects': true }] },
       { label: 'GET http://h/', method: 'GET', url: 'http://h/', maxRedirects: 10 },

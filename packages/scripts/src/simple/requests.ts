@@ -8,7 +8,7 @@
  *   under `content-type: application/x-www-form-urlencoded` is sent form-encoded;
  * - label: `label`, else `METHOD /path?query` when the URL is on the default-address origin
  *   (or is relative), else `METHOD <full URL>`, so requests to different hosts never merge;
- * - think time, timeout and follow-redirects: the request's, else the scenario's;
+ * - think time, timeout, follow-redirects and http2: the request's, else the scenario's;
  *   following redirects (the Taurus default) allows up to 10 of them, as k6 does.
  */
 import type { HttpRequest, RequestDefinition, ScenarioDefinition } from '@dlt/model';
@@ -46,6 +46,7 @@ function httpRequest(r: RequestDefinition, s: ScenarioDefinition): HttpRequest {
     maxRedirects: follow ? followedRedirects : 0,
     ...(s.keepalive ? {} : { keepAlive: false }),
     ...(s['tls-verify'] ? {} : { insecure: true }),
+    ...((r.http2 ?? s.http2) === true ? { http2: true } : {}),
   };
 }
 
