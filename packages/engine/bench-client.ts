@@ -3,15 +3,24 @@
  * loop of keep-alive GETs, recording every request's timings the way the engine does, and
  * printing requests per second and latency percentiles.
  *
- *   node packages/engine/bench-client.ts [--url http://127.0.0.1:18089/] [--connections 50] [--seconds 5]
+ *   node packages/engine/bench-client.ts [--url http://127.0.0.1:18089/] [--connections 50] [--seconds 5] [--http2]
  *
- * Without --url it starts a node:net target in a child process that answers every request with
- * a fixed response. Pin the processes for steady numbers (`taskset -c 0` for this one).
+ * Without --url it starts a target in a child process that answers every request with a fixed
+ * response: a node:net one, or with --http2 a node:http2 (h2c) one. With --http2 the clients
+ * send HTTP/2, each client one session with one stream at a time. Pin the processes for
+ * steady numbers (`taskset -c 0` for this one).
  */
 import { fork } from 'node:child_process';
+import http2 from 'node:http2';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { createDnsCache, createHttpClient } from './src/http/index.ts';
+
+const usage = `usage: node packages/engine/bench-client.ts [--url URL] [--connections 50] [--seconds 5] [--http2]
+  --url URL        the target (default: a node:net target, or a node:http2 one with --http2, in a child process)
+  --connections N  clients, each a closed loop of keep-alive GETs
+  --seconds S      how long to run
+  --http2          send HTTP/2 (h2c for http://, h2 by ALPN for https://)`;
 
 const fixedResponse = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Type: text/plain\r\n\r\nok\n');
 
@@ -37,8 +46,14 @@ function serve(): void {
   server.listen(0, '127.0.0.1', () => process.send?.((server.address() as net.AddressInfo).port));
 }
 
-async function startTarget(): Promise<{ url: string; stop: () => void }> {
-  const child = fork(new URL(import.meta.url).pathname, ['--serve'], { stdio: 'inherit' });
+/** The HTTP/2 child: answers every stream with the same small response. */
+function serveH2(): void {
+  const server = http2.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n'));
+  server.listen(0, '127.0.0.1', () => process.send?.((server.address() as net.AddressInfo).port));
+}
+
+async function startTarget(h2: boolean): Promise<{ url: string; stop: () => void }> {
+  const child = fork(new URL(import.meta.url).pathname, [h2 ? '--serve-h2' : '--serve'], { stdio: 'inherit' });
   const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
   return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
 }
@@ -49,11 +64,17 @@ async function main(): Promise<void> {
       url: { type: 'string' },
       connections: { type: 'string', default: '50' },
       seconds: { type: 'string', default: '5' },
+      http2: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
       serve: { type: 'boolean', default: false },
+      'serve-h2': { type: 'boolean', default: false },
     },
   });
+  if (values.help) return console.log(usage);
   if (values.serve) return serve();
-  const target = values.url === undefined ? await startTarget() : { url: values.url, stop: () => undefined };
+  if (values['serve-h2']) return serveH2();
+  const h2 = values.http2;
+  const target = values.url === undefined ? await startTarget(h2) : { url: values.url, stop: () => undefined };
   const connections = Number(values.connections);
   const ms = Number(values.seconds) * 1000;
   const dns = createDnsCache();
@@ -65,7 +86,7 @@ async function main(): Promise<void> {
   const cpuBefore = process.cpuUsage();
   const loop = async () => {
     const client = createHttpClient({ dns });
-    const request = client.prepare({ label: 'bench', method: 'GET', url: target.url });
+    const request = client.prepare({ label: 'bench', method: 'GET', url: target.url, http2: h2 });
     while (performance.now() < deadline) {
       const res = await client.send(request);
       const t = res.timings;

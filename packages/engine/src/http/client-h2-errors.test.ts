@@ -29,7 +29,7 @@ const behaviours: Record<string, (stream: http2.ServerHttp2Stream) => void> = {
   '/slow': (stream) => setTimeout(() => stream.respond({ ':status': 200 }, { endStream: true }), 50),
   // The first time, a graceful GOAWAY that leaves this stream unprocessed, as a server rotating connections does.
   '/rotate': (stream) => {
-    if (rotations++ === 0) stream.session?.goaway(constants.NGHTTP2_NO_ERROR, stream.id - 2);
+    if (rotations++ === 0) stream.session?.goaway(constants.NGHTTP2_NO_ERROR, (stream.id ?? 1) - 2);
     else stream.respond({ ':status': 200 }, { endStream: true });
   },
   '/mid-body': (stream) => {
