@@ -50,7 +50,7 @@ function walk(dir: string): string[] {
 export function importsOf(source: string): string[] {
   const found: string[] = [];
   const re =
-    /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+    /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"\s]+)['"]|(?:^|[\s;])import\s*['"]([^'"\s]+)['"]|import\(\s*['"]([^'"\s]+)['"]\s*\)/g;
   for (const m of source.matchAll(re)) found.push(m[1] ?? m[2] ?? m[3]);
   return found;
 }
@@ -64,6 +64,11 @@ function packageOf(spec: string): string {
 test('importsOf finds static, dynamic and re-exported specifiers', () => {
   const src = `import a from 'x';\nimport type { B } from "@dlt/model";\nexport * from './y.ts';\nimport 'side';\nconst z = await import('zz');`;
   assert.deepEqual(importsOf(src), ['x', '@dlt/model', './y.ts', 'side', 'zz']);
+});
+
+test('importsOf ignores prose and strings that only look like imports', () => {
+  const src = `/** checks every import and member access */\nconst hint = { require: 'use import',\n  process: 'read __ENV' };`;
+  assert.deepEqual(importsOf(src), []);
 });
 
 for (const pkg of readdirSync(packagesDir)) {
