@@ -17,6 +17,7 @@ import { LiveFeed } from './live-feed.ts';
 import type { Launcher } from './orchestrator/launcher.ts';
 import { LocalLauncher } from './orchestrator/local-launcher.ts';
 import { Orchestrator, type OrchestratorTiming } from './orchestrator/orchestrator.ts';
+import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 
@@ -43,6 +44,8 @@ export interface ServerOptions {
   readonly limits?: Partial<ApiLimits>;
   readonly timing?: Partial<OrchestratorTiming>;
   readonly hubTiming?: Partial<HubTiming>;
+  /** The scheduler's clock and intervals (tests inject a clock). */
+  readonly scheduler?: Partial<SchedulerOptions>;
   readonly log?: (line: string) => void;
   /** The built web console (`packages/console/dist`), served at `/`. */
   readonly consoleDir?: string;
@@ -73,6 +76,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     : undefined;
   const launchers = [...(local ? [local] : []), ...(o.launchers ?? [])];
   const orchestrator = new Orchestrator({ store, artifacts, hub, live, launchers, timing: o.timing, log });
+  const scheduler = new Scheduler(store, orchestrator, o.scheduler, log);
   const context: ApiContext = {
     store,
     artifacts,
@@ -80,6 +84,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     orchestrator,
     hub,
     live,
+    scheduler,
     limits: { ...defaultLimits, ...o.limits },
   };
   const app = await buildApp(context, log, o.consoleDir);
@@ -96,6 +101,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     agentArgv = [...o.agentCommand, '--server', url, '--token', token];
   }
   await orchestrator.recover();
+  // After recovery, so a firing that comes while a recovered run goes on counts as an overlap.
+  await scheduler.start();
   return {
     url,
     port,
@@ -103,6 +110,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     app,
     context,
     close: async () => {
+      await scheduler.close();
       await orchestrator.close();
       await hub.close();
       await app.close();

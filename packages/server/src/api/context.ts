@@ -4,6 +4,7 @@ import type { Auth } from '../auth/auth.ts';
 import type { AgentHub } from '../hub/agent-hub.ts';
 import type { LiveFeed } from '../live-feed.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
+import type { Scheduler } from '../scheduler/scheduler.ts';
 import type { Store } from '../store/store.ts';
 
 export interface ApiLimits {
@@ -34,6 +35,7 @@ export interface ApiContext {
   readonly orchestrator: Orchestrator;
   readonly hub: AgentHub;
   readonly live: LiveFeed;
+  readonly scheduler: Scheduler;
   readonly limits: ApiLimits;
 }
 

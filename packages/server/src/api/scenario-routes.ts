@@ -5,6 +5,7 @@ import { HttpError, notFound } from './errors.ts';
 import { type AnyRoute, route } from './route.ts';
 import { saveScenario } from './scenario-service.ts';
 import { scenarioView } from './scenario-view.ts';
+import { scheduleRoutes } from './schedule-routes.ts';
 import { getScenarioQuery, listScenariosQuery, scenarioBodySchema, testIdParams, uploadQuery } from './schemas.ts';
 import { storeScript } from './script-upload.ts';
 import { regionsView } from './system-views.ts';
@@ -39,7 +40,8 @@ export function scenarioRoutes(ctx: ApiContext): AnyRoute[] {
           .map((t) => t.trim().toLowerCase())
           .filter((t) => t !== '');
         const listings = await ctx.store.listTests(tags);
-        return { Items: listings.map((l) => listItem(l.test, l.lastRun, l.totalRuns)) };
+        const next = new Map((await ctx.store.listSchedules()).map((s) => [s.testId, s.nextRun]));
+        return { Items: listings.map((l) => listItem(l.test, l.lastRun, l.totalRuns, next.get(l.test.testId))) };
       },
     }),
     route({
@@ -120,5 +122,6 @@ export function scenarioRoutes(ctx: ApiContext): AnyRoute[] {
         return Buffer.from(bytes);
       },
     }),
+    ...scheduleRoutes(ctx),
   ];
 }

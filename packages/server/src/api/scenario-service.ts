@@ -7,6 +7,7 @@
 import { checkDefinition, fieldPath, type Problem, toProblem } from '@dlt/model';
 import type { Principal } from '../auth/auth.ts';
 import { newId } from '../ids.ts';
+import { asksForSchedule, parseSchedule, type ScheduleSpec } from '../scheduler/schedule-spec.ts';
 import type { ScheduleFields, TestRecord } from '../store/store.ts';
 import { type ApiContext, knownRegions } from './context.ts';
 import { badRequest, HttpError } from './errors.ts';
@@ -20,6 +21,7 @@ const scheduleKeys = [
   'cronValue',
   'cronExpiryDate',
   'scheduleTimezone',
+  'scheduleMissed',
 ] as const;
 
 function scheduleOf(body: ScenarioBody): ScheduleFields | undefined {
@@ -55,9 +57,21 @@ function regionProblems(ctx: ApiContext, body: ScenarioBody): Problem[] {
   return problems;
 }
 
-/** Saves (and, unless told not to, runs) a test; returns its id. */
+/** The schedule a body asks for, checked against the scheduler's clock (past times refused). */
+function scheduleCheck(ctx: ApiContext, body: ScenarioBody): [ScheduleSpec | undefined, Problem[]] {
+  const fields = scheduleOf(body);
+  if (!fields || !asksForSchedule(fields)) return [undefined, []];
+  const check = parseSchedule(fields, ctx.scheduler.now());
+  return check.ok ? [check.spec, []] : [undefined, [...check.problems]];
+}
+
+/**
+ * Saves (and, unless told not to, runs or schedules) a test; returns its id. A body without
+ * schedule fields keeps the test's schedule, as the seed's re-POST does.
+ */
 export async function saveScenario(ctx: ApiContext, body: ScenarioBody, _by: Principal | undefined): Promise<string> {
-  const problems = [...definitionProblems(body), ...regionProblems(ctx, body)];
+  const [spec, scheduleProblems] = scheduleCheck(ctx, body);
+  const problems = [...definitionProblems(body), ...regionProblems(ctx, body), ...scheduleProblems];
   if (problems.length > 0) throw badRequest('INVALID_REQUEST_BODY', problems);
   const existing = body.testId === undefined ? undefined : await ctx.store.getTest(body.testId);
   const testId = body.testId ?? newId();
@@ -66,7 +80,7 @@ export async function saveScenario(ctx: ApiContext, body: ScenarioBody, _by: Pri
   }
   const now = new Date().toISOString();
   const fileType = body.testType === 'simple' ? 'none' : (body.fileType ?? 'script');
-  const schedule = scheduleOf(body);
+  const schedule = spec ? scheduleOf(body) : existing?.schedule;
   const keepScript = existing?.scriptKey !== undefined && fileType !== 'none';
   const test: TestRecord = {
     testId,
@@ -84,7 +98,7 @@ export async function saveScenario(ctx: ApiContext, body: ScenarioBody, _by: Pri
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
-  const runNow = !body.saveOnly && body.scheduleStep === undefined;
+  const runNow = !body.saveOnly && spec === undefined;
   if (runNow && fileType !== 'none' && test.scriptKey === undefined) {
     throw badRequest('INVALID_REQUEST_BODY', [
       {
@@ -95,6 +109,7 @@ export async function saveScenario(ctx: ApiContext, body: ScenarioBody, _by: Pri
     ]);
   }
   await ctx.store.putTest(test);
+  if (spec) await ctx.scheduler.set(testId, spec);
   if (runNow && !(await ctx.orchestrator.start(test))) {
     throw new HttpError('TEST_RUNNING', `test ${testId} is running; cancel it or wait for it to end`);
   }

@@ -17,11 +17,13 @@ export async function scenarioView(ctx: ApiContext, testId: string, o: ScenarioV
   const last = await ctx.store.latestRun(testId);
   const tasks = last ? await ctx.store.listTasks(last.runId) : [];
   const baseline = await ctx.store.getBaseline(testId);
+  const nextRun = (await ctx.store.getSchedule(testId))?.nextRun;
   const history =
     o.history === false ? undefined : (await ctx.store.listRuns(testId, { limit: 100 })).runs.map(runSummaryItem);
   return {
     ...testFields(test),
-    status: testStatus(test, last),
+    status: testStatus(test, last, nextRun),
+    nextRun: nextRun ?? null,
     ...(last
       ? {
           testRunId: last.runId,

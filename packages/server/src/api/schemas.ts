@@ -74,6 +74,8 @@ export const scenarioBodySchema = z.looseObject({
   cronValue: z.string().max(200).optional(),
   cronExpiryDate: dateField().optional(),
   scheduleTimezone: z.string().max(64).optional(),
+  /** dlt's own: a firing missed while no server ran is skipped (default) or run once at start. */
+  scheduleMissed: z.enum(['skip', 'run-once']).optional(),
   eventBridge: z.string().optional(),
 });
 export type ScenarioBody = z.output<typeof scenarioBodySchema>;

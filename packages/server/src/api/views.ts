@@ -5,14 +5,16 @@
  */
 import type { RunSummary } from '@dlt/model';
 import type { ServerRunSummary } from '../results/run-summary.ts';
-import type { RunRecord, TaskRecord, TestRecord, TestStatus } from '../store/store.ts';
+import { isTerminal, type RunRecord, type TaskRecord, type TestRecord, type TestStatus } from '../store/store.ts';
 
-/** A test's status: its last run's, or `scheduled` / `created` before any run. */
-export function testStatus(test: TestRecord, lastRun: RunRecord | undefined): TestStatus {
-  if (lastRun) return lastRun.status;
-  return test.schedule?.scheduleStep || test.schedule?.cronValue || test.schedule?.scheduleDate
-    ? 'scheduled'
-    : 'created';
+/**
+ * A test's status: its last run's while that runs; `scheduled` while its schedule has a next
+ * run; else its last run's, or `created` before any run.
+ */
+export function testStatus(_test: TestRecord, lastRun: RunRecord | undefined, nextRun?: string): TestStatus {
+  if (lastRun && !isTerminal(lastRun.status)) return lastRun.status;
+  if (nextRun !== undefined) return 'scheduled';
+  return lastRun?.status ?? 'created';
 }
 
 /** The stored test with the seed's flat schedule fields. */
@@ -22,16 +24,16 @@ export function testFields(test: TestRecord) {
 }
 
 /** A row of `GET /api/scenarios`. */
-export function listItem(test: TestRecord, lastRun: RunRecord | undefined, totalRuns: number) {
+export function listItem(test: TestRecord, lastRun: RunRecord | undefined, totalRuns: number, nextRun?: string) {
   return {
     testId: test.testId,
     testName: test.testName,
     testDescription: test.testDescription,
     testType: test.testType,
-    status: testStatus(test, lastRun),
+    status: testStatus(test, lastRun, nextRun),
     startTime: lastRun?.startTime ?? '',
     endTime: lastRun?.endTime ?? '',
-    nextRun: null,
+    nextRun: nextRun ?? null,
     scheduleRecurrence: test.schedule?.recurrence ?? '',
     cronValue: test.schedule?.cronValue ?? '',
     scheduleTimezone: test.schedule?.scheduleTimezone ?? '',
