@@ -29,8 +29,11 @@ export class K6Script {
   readonly metrics: MetricRegistry;
   readonly env: Readonly<Record<string, string>>;
   readonly log: (line: string) => void;
-  /** Budget of one stretch of computing without waiting, and of a VU's init code. */
-  readonly budgetMs = 10_000;
+  /**
+   * Longest stretch of computing without waiting. Such a stretch blocks every VU of the
+   * process (and the timers that would stop it), so it is cut short with an error.
+   */
+  readonly budgetMs = 2_000;
   readonly initTimeoutMs = 60_000;
   optionsJson = '{}';
   /** `setup()`'s result as JSON; undefined when there is none. */
