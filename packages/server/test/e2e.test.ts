@@ -18,15 +18,30 @@ const password = 'e2e-admin-password';
 const terminal = ['complete', 'cancelled', 'failed'];
 
 let hits = 0;
+/**
+ * When set, the target delays each answer and keeps every delay it applied: 80 ms on the first
+ * connection it accepts (one VU of one task), 1…20 ms in turn on every other. The slow VU makes
+ * ~2 % of all requests, so the true p99 is 80 ms, while a mean of the tasks' p99s would be ~40.
+ */
+let delayed: number[] | undefined;
+let slowSocket: unknown;
+const delayOf = (n: number, slow: boolean) => (slow ? 80 : 1 + ((n * 7) % 20));
 let target: Server;
 let targetUrl = '';
 let dataDir = '';
 const groups: number[] = [];
 
 before(async () => {
-  target = createServer((_req, res) => {
-    hits++;
-    res.end('ok');
+  target = createServer((req, res) => {
+    const n = hits++;
+    if (!delayed) {
+      res.end('ok');
+      return;
+    }
+    slowSocket ??= req.socket;
+    const ms = delayOf(n, req.socket === slowSocket);
+    delayed.push(ms);
+    setTimeout(() => res.end('ok'), ms);
   });
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   targetUrl = `http://127.0.0.1:${(target.address() as { port: number }).port}/`;
@@ -131,14 +146,39 @@ const untilStatus = (url: string, token: string, testId: string, wanted: (s: str
 let server: ServerProcess;
 let token = '';
 
-test('a seed-body test with 3 tasks: the merged total is the target’s own count', async () => {
+/** Nearest-rank percentile of `values`. */
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+test('a seed-body test with 3 tasks: the merged total is the target’s own count, its percentiles the target’s', async () => {
   server = await startServer();
   token = await login(server.url);
   hits = 0;
+  delayed = [];
   const created = await api(server.url, 'POST', '/api/scenarios', token, seedBody('2s'));
   assert.equal(created.status, 200, JSON.stringify(created.body));
   const done = await untilStatus(server.url, token, created.body.testId, (s) => terminal.includes(s));
+  const applied = delayed;
+  delayed = undefined;
   assert.equal(done.status, 'complete', done.errorReason);
+  // Merged from 3 tasks' histograms, each percentile is the one of every delay the target applied
+  // (a response takes its delay plus loopback and event-loop time: a few ms at most), never a mean
+  // of the tasks' percentiles. HDR precision is 3 significant digits (≤ 0.1 %).
+  assert.equal(percentile(applied, 99), 80, 'the slow VU makes over 1 % of the requests');
+  for (const [field, p] of [
+    ['p50_0', 50],
+    ['p90_0', 90],
+    ['p99_0', 99],
+  ] as const) {
+    const measured = Number(done.results.total[field]) * 1000;
+    const truth = percentile(applied, p);
+    assert.ok(
+      measured >= truth * 0.999 && measured <= truth + 10,
+      `${field}: merged ${measured.toFixed(2)} ms, the target applied ${truth} ms`,
+    );
+  }
   const total = done.results.total;
   assert.equal(total.throughput, hits);
   assert.ok(hits > 100, `only ${hits} requests`);
