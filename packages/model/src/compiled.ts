@@ -28,4 +28,34 @@ export interface CompiledTest {
   readonly warnings: readonly string[];
   /** Setup and teardown, for formats that have them (k6). */
   readonly lifecycle?: TestLifecycle;
+  /**
+   * Load made by another tool's process instead of the engine (Locust). A test with these has
+   * no executors; the agent runs each process and records the requests it reports.
+   */
+  readonly external?: readonly ExternalRun[];
+}
+
+/**
+ * One run of a real Locust, headless: `users` users spawned at `spawnRate` per second, for
+ * `runTimeMs` (ramp-up included), after `startTimeMs`; each request it makes becomes a sample
+ * of scenario `name`.
+ */
+export interface ExternalRun {
+  readonly tool: 'locust';
+  /** The execution's name: the samples' `scenario`. */
+  readonly name: string;
+  /** Absolute path of the locustfile; it runs in the file's folder. */
+  readonly file: string;
+  /** The scenario's `default-address` (Locust's `--host`), when given. */
+  readonly host?: string;
+  readonly users: number;
+  readonly spawnRate: number;
+  readonly runTimeMs: number;
+  readonly startTimeMs: number;
+  /** How long running tasks may finish at the end (Locust's `--stop-timeout`). */
+  readonly stopTimeoutMs: number;
+  /** User classes to run (all of the file's when empty). */
+  readonly userClasses: readonly string[];
+  /** Variables the test may see (`-e` values for `dlt run`), passed to the process's environment. */
+  readonly env: Readonly<Record<string, string>>;
 }
