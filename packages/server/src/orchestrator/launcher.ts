@@ -14,9 +14,49 @@ export interface AgentExit {
   readonly signal: string | null;
   /** The last lines it wrote to stderr, for the run's error reason. */
   readonly stderrTail: string;
+  /**
+   * Why it ended, in the launcher's words (a failed pod, a stopped ECS task), in place of code and
+   * signal; with a `name` that is no task's, the run fails with `<name> <reason>`.
+   */
+  readonly reason?: string;
+}
+
+/**
+ * Which connected agents of a launcher's region may take one of its tasks: `task` — only the agent
+ * named after the task (one process per task, as the local launcher starts them); `run` — any agent
+ * named `<runId>.<anything>` (a Kubernetes Job's pods, an ECS RunTask batch: the same command for
+ * all); `any` — any agent of the region (a pool of agents that dialled in on their own).
+ */
+export type AgentBinding = 'task' | 'run' | 'any';
+
+/** The name a `run`-bound agent gives itself: `<runId>.<suffix>`. */
+export const runAgentName = (runId: string, suffix: string) => `${runId}.${suffix}`;
+
+/** Whether an agent called `agentName` may take `task` under `binding`. */
+export function agentMayTake(
+  binding: AgentBinding,
+  agentName: string,
+  task: { readonly taskId?: string; readonly runId: string },
+): boolean {
+  switch (binding) {
+    case 'task':
+      return agentName === task.taskId;
+    case 'run':
+      return agentName.startsWith(`${task.runId}.`);
+    case 'any':
+      return true;
+    default: {
+      const never: never = binding;
+      return never;
+    }
+  }
 }
 
 export interface Launcher {
+  /** What it is, as `GET /api/regions` shows it (default `local`). */
+  readonly kind?: 'local' | 'pool' | 'kubernetes' | 'ecs';
+  /** Which agents take its tasks (default `task`). */
+  readonly binding?: AgentBinding;
   /** Regions this launcher starts agents for. */
   readonly regions: readonly string[];
   /** How many tasks of one run it will start in a region at most. */

@@ -16,7 +16,7 @@ import type { LiveFeed } from '../live-feed.ts';
 import { mergeRun, taskResultKey } from '../results/merge-run.ts';
 import type { RunPatch, RunRecord, RunStatus, Store, TestRecord } from '../store/store.ts';
 import { ActiveRun, nameTask, type TaskState } from './active-run.ts';
-import type { AgentExit, Launcher } from './launcher.ts';
+import { type AgentExit, agentMayTake, type Launcher } from './launcher.ts';
 import { planTasks, taskSpec } from './task-spec.ts';
 
 export interface OrchestratorTiming {
@@ -160,10 +160,15 @@ export class Orchestrator {
       if (active.run.status !== 'provisioning' || active.ending) continue;
       for (const task of active.all()) {
         if (task.status !== 'pending') continue;
-        // Agents a launcher started for a task are that task's alone; others take any task of their region.
-        const agent = this.launcherFor(task.region)
-          ? this.#d.hub.freeAgent(task.region, task.taskId, true)
-          : this.#d.hub.freeAgent(task.region);
+        // Agents a launcher started are bound to their task or run (its `binding`); others take any task of their region.
+        const launcher = this.launcherFor(task.region);
+        const binding = launcher?.binding ?? (launcher ? 'task' : 'any');
+        const agent =
+          binding === 'any'
+            ? this.#d.hub.freeAgent(task.region)
+            : this.#d.hub
+                .agents(task.region)
+                .find((a) => a.synced && a.tasks.size < a.slots && agentMayTake(binding, a.name, task));
         if (agent) this.#assign(active, task, agent);
       }
     }
@@ -175,11 +180,19 @@ export class Orchestrator {
    */
   #retireStrays(): void {
     for (const region of this.launcherRegions) {
+      const binding = this.launcherFor(region)?.binding ?? 'task';
+      if (binding === 'any') continue;
       for (const agent of this.#d.hub.agents(region)) {
-        if (!agent.synced || agent.tasks.size > 0 || this.#find(agent.name)) continue;
+        if (!agent.synced || agent.tasks.size > 0 || this.#claimed(binding, agent.name)) continue;
         this.#d.hub.refuse(agent.agentId, `no task ${agent.name} to run: its run is over`);
       }
     }
+  }
+
+  /** Whether an unfinished run has a task that an agent so named may take. */
+  #claimed(binding: 'task' | 'run', name: string): boolean {
+    if (binding === 'task') return this.#find(name) !== undefined;
+    return [...this.#active.values()].some((a) => agentMayTake('run', name, a.run));
   }
 
   #assign(active: ActiveRun, task: TaskState, agent: ConnectedAgent): void {
@@ -316,9 +329,10 @@ export class Orchestrator {
   async #exited(e: AgentExit): Promise<void> {
     const active = this.#active.get(e.runId);
     if (!active || active.ending) return;
-    const how = e.code !== null ? `code ${e.code}` : `signal ${e.signal}`;
+    const how = e.reason ?? (e.code !== null ? `code ${e.code}` : `signal ${e.signal}`);
     const tail = e.stderrTail ? `: ${e.stderrTail.replace(/\s+/g, ' ').slice(-300)}` : '';
     const task = active.all().find((t) => t.agentName === e.name) ?? active.tasks.get(e.name);
+    if (!task && e.reason !== undefined) return this.#fail(active, `${e.name} ${e.reason}`);
     if (!task) return this.#fail(active, `an agent process (${e.name}) exited with ${how}${tail}`);
     await this.#taskFailed(active, task, `failed: its agent process exited with ${how}${tail}`);
   }
