@@ -23,6 +23,8 @@ export interface ShareOptions {
    * setup nor teardown. Without it, a test with a lifecycle runs both here.
    */
   readonly setupData?: { readonly json: string | undefined };
+  /** Called at the actual start (epoch ms, fractional), once the VUs are warm. */
+  readonly onStart?: (startedAtEpochMs: number) => void;
 }
 
 export interface ShareOutcome {
@@ -48,7 +50,10 @@ export async function runShare(test: CompiledTest, options: ShareOptions): Promi
       sink: recorder,
       signal: options.signal,
       startAtEpochMs: options.startAtEpochMs,
-      onStart: (at) => recorder.markStart(at),
+      onStart: (at) => {
+        recorder.markStart(at);
+        options.onStart?.(at);
+      },
     });
     if (life && !options.setupData)
       await onLifecycleVu('teardown', recorder, undefined, (ctx) => life.teardown(ctx, data));

@@ -110,6 +110,8 @@ test('a task runs from assign to done: ready, common start, snapshots, one uploa
   assert.equal(result.totals.requests, target.count(), 'the result counts what the target saw');
   assert.ok(result.totals.requests > 10);
   assert.equal(result.vusMax, 2, "the task's concurrency, not the item's 50");
+  const live = hub.of('snapshot').reduce((n, m) => n + m.snapshot.totals.requests, 0);
+  assert.equal(live, result.totals.requests, 'the live seconds (the last, partial one included) add up to the result');
   const order = hub.heard.map((h) => h.message.type).filter((t) => t !== 'hello' && t !== 'pong' && t !== 'snapshot');
   assert.deepEqual(order, ['ready', 'ready', 'started', 'done'], 'a repeated start runs nothing twice');
 

@@ -7,7 +7,6 @@
 import { type AgentMessage, type CompiledTest, DltError, type TaskSpec, type TaskUpload } from '@dlt/model';
 import type { Limits } from '@dlt/scripts';
 import { runShare, type ShareOutcome } from '../run-share.ts';
-import { pause } from './backoff.ts';
 import { compileTask } from './task-test.ts';
 
 /** What a task needs from its agent. */
@@ -100,26 +99,42 @@ export class RemoteTask {
 
   async #execute(atAgentMs: number): Promise<void> {
     const { taskId } = this.spec;
-    await pause(Math.max(0, atAgentMs - Date.now()), this.#stop.signal);
-    const startedAt = Date.now();
-    this.#startedAtAgentMs = startedAt;
-    this.#deps.send({ type: 'started', taskId, startedAtAgentMs: startedAt });
-    const cap = setTimeout(() => this.#stop.abort(), this.spec.maxDurationMs);
+    const sent = new Set<number>();
+    const started = (at: number) => {
+      this.#startedAtAgentMs = at;
+      this.#deps.send({ type: 'started', taskId, startedAtAgentMs: at });
+    };
+    const cap = setTimeout(() => this.#stop.abort(), Math.max(0, atAgentMs - Date.now()) + this.spec.maxDurationMs);
     let outcome: ShareOutcome;
     try {
+      // The engine warms the VUs first and then waits for the instant itself, so the actual start
+      // (what `started` reports) is as close to the common one as this machine's timers allow.
       outcome = await runShare(this.#test as CompiledTest, {
         index: 0,
         count: 1,
         signal: this.#stop.signal,
-        onSecond: (snapshot) => this.#deps.send({ type: 'snapshot', taskId, snapshot }),
+        startAtEpochMs: atAgentMs,
+        onStart: started,
+        onSecond: (snapshot) => {
+          sent.add(snapshot.at);
+          this.#deps.send({ type: 'snapshot', taskId, snapshot });
+        },
       });
     } catch (e) {
       return this.#fail(e);
     } finally {
       clearTimeout(cap);
     }
+    // Nothing ran (an idle share, or cancelled before the start): the common instant stands for it.
+    if (this.#startedAtAgentMs === undefined) started(atAgentMs);
+    // The last (partial) second is in the result but was never ticked: send it too, so the live
+    // seconds of a task add up to its result.
+    for (const s of outcome.result.timeline) {
+      if (!sent.has(s.at)) this.#deps.send({ type: 'snapshot', taskId, snapshot: s });
+    }
     this.#state = 'uploading';
     const interrupted = outcome.interrupted || this.#stop.signal.aborted;
+    const startedAt = this.#startedAtAgentMs ?? Date.now();
     const upload: TaskUpload = {
       runId: this.spec.runId,
       taskId,
