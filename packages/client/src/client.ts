@@ -52,6 +52,8 @@ export interface DltClient {
   listTestRuns(testId: string, query?: TestRunQuery): Promise<TestRunPage>;
   getTestRun(testId: string, testRunId: string): Promise<TestRun>;
   deleteTestRuns(testId: string, testRunIds: readonly string[]): Promise<{ readonly deletedCount: number }>;
+  /** `GET …/testruns/{testRunId}/tasks/{taskId}/result`: a task's raw result as the agent sent it (JSON bytes). */
+  downloadTaskResult(testId: string, testRunId: string, taskId: string): Promise<Uint8Array>;
   getBaseline(testId: string, options?: { readonly data?: boolean }): Promise<Baseline>;
   putBaseline(testId: string, testRunId: string): Promise<Baseline>;
   deleteBaseline(testId: string): Promise<unknown>;
@@ -99,6 +101,11 @@ export function createClient(options: ClientOptions): DltClient {
         },
       }),
     getTestRun: (testId, testRunId) => http.call('GET', run(testId, testRunId)),
+    downloadTaskResult: async (testId, testRunId, taskId) => {
+      const path = `${run(testId, testRunId)}/tasks/${encodeURIComponent(taskId)}/result`;
+      const res = await http.open('GET', path, { headers: { accept: 'application/json' } });
+      return new Uint8Array(await res.arrayBuffer());
+    },
     deleteTestRuns: (testId, ids) => http.call('DELETE', `${test(testId)}/testruns`, { body: ids }),
     getBaseline: (testId, o = {}) => http.call('GET', `${test(testId)}/baseline`, { query: { ...o } }),
     putBaseline: (testId, testRunId) => http.call('PUT', `${test(testId)}/baseline`, { body: { testRunId } }),

@@ -15,7 +15,9 @@ export interface LiveEvent {
 
 /** Reads SSE events from a response body. */
 export async function* readEvents(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<LiveEvent> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  // A TextDecoder rather than TextDecoderStream: the same code type-checks with DOM and Node types.
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
   const cancel = () => void reader.cancel().catch(() => {});
   signal?.addEventListener('abort', cancel, { once: true });
   let buffer = '';
@@ -23,7 +25,7 @@ export async function* readEvents(body: ReadableStream<Uint8Array>, signal?: Abo
     while (!signal?.aborted) {
       const { value, done } = await reader.read();
       if (done) break;
-      buffer += value;
+      buffer += decoder.decode(value, { stream: true });
       // Events end at a blank line; CRLF and CR line ends are allowed by the spec.
       const blocks = buffer.replace(/\r\n?/g, '\n').split('\n\n');
       buffer = blocks.pop() ?? '';

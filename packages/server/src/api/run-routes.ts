@@ -12,10 +12,12 @@ import {
   compareQuery,
   deleteRunsBody,
   runParams,
+  taskParams,
   testIdParams,
   testRunParams,
   testRunsQuery,
 } from './schemas.ts';
+import { taskResultKey } from '../results/merge-run.ts';
 import { runItem, runSummaryItem } from './views.ts';
 
 export function runRoutes(ctx: ApiContext): AnyRoute[] {
@@ -90,6 +92,21 @@ export function runRoutes(ctx: ApiContext): AnyRoute[] {
       handler: async ({ params }) => {
         const run = await runOf(params.testId, params.testRunId);
         return runItem(run, await ctx.store.listTasks(run.runId));
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/scenarios/:testId/testruns/:testRunId/tasks/:taskId/result',
+      access: 'viewer',
+      summary: "A task's raw result as its agent sent it (snapshots and encoded histograms), JSON",
+      params: testRunParams.extend(taskParams.shape),
+      handler: async ({ params, reply }) => {
+        const run = await runOf(params.testId, params.testRunId);
+        const bytes = await ctx.artifacts.get(taskResultKey(run.runId, params.taskId));
+        if (!bytes) throw notFound('NOT_FOUND', `a stored result of task ${params.taskId} in run ${run.runId}`);
+        reply.header('content-disposition', `attachment; filename="${run.runId}-${params.taskId}.json"`);
+        reply.type('application/json');
+        return Buffer.from(bytes);
       },
     }),
     route({

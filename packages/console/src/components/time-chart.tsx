@@ -1,0 +1,94 @@
+/**
+ * A time-series chart (uPlot): x in epoch seconds, one line per series. New data is set on the
+ * existing chart, so a live chart updating every second does not rebuild; it follows the width
+ * of its box.
+ */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+
+export interface ChartSeries {
+  readonly label: string;
+  readonly color: string;
+  readonly values: readonly (number | null)[];
+  /** Drawn dashed (the other run of a comparison). */
+  readonly dashed?: boolean;
+}
+
+export const palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
+
+interface Props {
+  readonly title: string;
+  readonly x: readonly number[];
+  readonly series: readonly ChartSeries[];
+  readonly unit?: string;
+  readonly height?: number;
+  /** Show x as seconds from the start rather than clock time (overlaid runs). */
+  readonly relative?: boolean;
+}
+
+function options(p: Props, width: number): uPlot.Options {
+  return {
+    width,
+    height: p.height ?? 200,
+    legend: { show: true },
+    cursor: { drag: { x: true, y: false } },
+    scales: { x: { time: !p.relative } },
+    axes: [
+      {
+        stroke: '#64748b',
+        grid: { stroke: '#e2e8f0' },
+        ...(p.relative ? { values: (_u, v) => v.map((s) => `${s}s`) } : {}),
+      },
+      {
+        stroke: '#64748b',
+        grid: { stroke: '#e2e8f0' },
+        size: 60,
+        values: (_u, v) => v.map((n) => `${Number(n.toPrecision(4))}${p.unit ?? ''}`),
+      },
+    ],
+    series: [
+      { label: p.relative ? 's' : 'time' },
+      ...p.series.map((s) => ({
+        label: s.label,
+        stroke: s.color,
+        width: 1.75,
+        ...(s.dashed ? { dash: [6, 4] } : {}),
+        points: { show: false },
+      })),
+    ],
+  };
+}
+
+const dataOf = (p: Props): uPlot.AlignedData => [
+  p.x as number[],
+  ...p.series.map((s) => s.values as (number | null)[]),
+];
+
+export function TimeChart(p: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | null>(null);
+  const shape = `${p.series.map((s) => s.label).join('|')}|${p.relative}|${p.unit}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: rebuilt only when the series change, not their data
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const u = new uPlot(options(p, el.clientWidth || 600), dataOf(p), el);
+    chart.current = u;
+    const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: p.height ?? 200 }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      u.destroy();
+      chart.current = null;
+    };
+  }, [shape]);
+  useEffect(() => {
+    chart.current?.setData(dataOf(p));
+  });
+  return (
+    <figure className="chart">
+      <figcaption>{p.title}</figcaption>
+      <div ref={box} role="img" aria-label={`${p.title} chart`} />
+    </figure>
+  );
+}

@@ -1,0 +1,64 @@
+/** How numbers, times and durations read on screen: short, with units, never `NaN`. */
+
+const nf = (digits: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits });
+
+/** `12,345`, `1.23`; a dash for anything that is not a number. */
+export function num(v: unknown, digits = 2): string {
+  return typeof v === 'number' && Number.isFinite(v) ? nf(digits).format(v) : '–';
+}
+
+/** Milliseconds as `850 µs`, `12.3 ms`, `1.25 s`. */
+export function ms(v: unknown): string {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '–';
+  if (v < 1) return `${nf(0).format(v * 1000)} µs`;
+  if (v < 1000) return `${nf(v < 10 ? 2 : 1).format(v)} ms`;
+  return `${nf(2).format(v / 1000)} s`;
+}
+
+/** A rate per second: `1,234/s`. */
+export const perSecond = (v: unknown) =>
+  typeof v === 'number' && Number.isFinite(v) ? `${num(v, v < 10 ? 2 : 0)}/s` : '–';
+
+/** A ratio 0–1 as `99.5 %`. */
+export const percent = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? `${num(v * 100, 2)} %` : '–');
+
+/** Bytes as `1.2 MB`. */
+export function bytes(v: unknown): string {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '–';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let n = v;
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  return `${num(n, i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+/** A duration in ms as `1h 2m`, `3m 05s`, `42s`. */
+export function duration(v: number): string {
+  if (!Number.isFinite(v) || v < 0) return '–';
+  const s = Math.round(v / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${String(sec).padStart(2, '0')}s`;
+  return `${sec}s`;
+}
+
+/** An ISO time in the reader's zone: `2025-03-01 14:05:09`; a dash when absent. */
+export function when(iso: unknown): string {
+  if (typeof iso !== 'string' || iso === '') return '–';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '–';
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** A signed change: `+12.5 %`, `−3 ms`. */
+export function signed(v: number | null | undefined, unit = ''): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  const sign = v > 0 ? '+' : v < 0 ? '−' : '±';
+  return `${sign}${num(Math.abs(v), 2)}${unit}`;
+}

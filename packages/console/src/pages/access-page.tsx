@@ -1,0 +1,198 @@
+/**
+ * Access: the signed-in user's API tokens (create — the secret shown once — and revoke) and, for
+ * administrators, the server's users (create, change role).
+ */
+import type { CreatedToken, Role } from '@dlt/client';
+import { type FormEvent, useState } from 'react';
+import { useConfirm } from '../components/confirm.tsx';
+import { useSession } from '../components/session-context.tsx';
+import { Empty, ErrorNote, Gate } from '../components/states.tsx';
+import { useApi } from '../components/use-api.ts';
+import { when } from '../lib/format.ts';
+
+const grantable: Record<Role, readonly Role[]> = {
+  admin: ['admin', 'editor', 'viewer', 'agent'],
+  editor: ['editor', 'viewer'],
+  viewer: ['viewer'],
+  agent: [],
+};
+
+function Tokens() {
+  const { client, session } = useSession();
+  const tokens = useApi((c) => c.listTokens(), []);
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>(grantable[session.role][0] ?? 'viewer');
+  const [created, setCreated] = useState<CreatedToken>();
+  const [error, setError] = useState<unknown>();
+  const [dialog, ask] = useConfirm();
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      setCreated(await client.createToken({ name: name.trim(), role }));
+      setName('');
+      tokens.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const revoke = async (tokenId: string, tokenName: string) => {
+    if (!(await ask(`Revoke the token "${tokenName}"? Whatever uses it stops working at once.`, 'Revoke'))) return;
+    setError(undefined);
+    try {
+      await client.deleteToken(tokenId);
+      tokens.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <section>
+      {dialog}
+      <h2>API tokens</h2>
+      <p className="muted">
+        For the CLI, CI jobs and agents: <code>DLT_TOKEN=…</code>. A token never has a role above yours.
+      </p>
+      <form className="inline-form" onSubmit={create}>
+        <label>
+          Name
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={100}
+            placeholder="ci-nightly"
+          />
+        </label>
+        <label>
+          Role
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {grantable[session.role].map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="primary" disabled={name.trim() === ''}>
+          Create token
+        </button>
+      </form>
+      {created && (
+        <div className="state notice" role="status">
+          Token <strong>{created.name}</strong> created. Copy it now; it is not shown again:
+          <pre className="secret">{created.token}</pre>
+        </div>
+      )}
+      {error ? <ErrorNote error={error} /> : null}
+      <Gate {...tokens}>
+        {(d) =>
+          d.tokens.length === 0 ? (
+            <Empty>No API tokens.</Empty>
+          ) : (
+            <table className="grid">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Role</th>
+                  <th>Created</th>
+                  <th>Expires</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {d.tokens.map((t) => (
+                  <tr key={t.tokenId}>
+                    <td>{t.name}</td>
+                    <td>{t.role}</td>
+                    <td>{when(t.createdAt)}</td>
+                    <td>{when(t.expiresAt)}</td>
+                    <td className="num">
+                      <button type="button" className="danger small" onClick={() => void revoke(t.tokenId, t.name)}>
+                        Revoke
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Gate>
+    </section>
+  );
+}
+
+function NewUser() {
+  const { client } = useSession();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<'admin' | 'editor' | 'viewer'>('viewer');
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState('');
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    setDone('');
+    try {
+      await client.createUser({ username: username.trim(), password, role });
+      setDone(`User ${username.trim()} created as ${role}.`);
+      setUsername('');
+      setPassword('');
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <section>
+      <h2>Users</h2>
+      <form className="inline-form" onSubmit={create}>
+        <label>
+          Username
+          <input value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />
+        </label>
+        <label>
+          Password
+          <input
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            minLength={8}
+            autoComplete="new-password"
+          />
+        </label>
+        <label>
+          Role
+          <select value={role} onChange={(e) => setRole(e.target.value as typeof role)}>
+            <option>viewer</option>
+            <option>editor</option>
+            <option>admin</option>
+          </select>
+        </label>
+        <button type="submit" className="primary">
+          Create user
+        </button>
+      </form>
+      {done && (
+        <p className="state notice" role="status">
+          {done}
+        </p>
+      )}
+      {error ? <ErrorNote error={error} title="The user was not created" /> : null}
+    </section>
+  );
+}
+
+export function AccessPage() {
+  const { session } = useSession();
+  return (
+    <section>
+      <div className="page-head">
+        <div>
+          <h1>{session.role === 'admin' ? 'Users & tokens' : 'API tokens'}</h1>
+        </div>
+      </div>
+      {session.role === 'admin' && <NewUser />}
+      <Tokens />
+    </section>
+  );
+}

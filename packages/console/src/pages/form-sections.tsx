@@ -1,0 +1,341 @@
+/** The sections of the test form: the requests of a simple test, the load model, and the regions table. */
+import type { Region } from '@dlt/client';
+import { type ExecutorName, executorOptions, httpMethods, requiredExecutorOptions } from '@dlt/model';
+import { Field } from '../components/field.tsx';
+import { num } from '../lib/format.ts';
+import {
+  emptyRequest,
+  type LoadMode,
+  loadModes,
+  type RequestRow,
+  type ScenarioForm,
+  totalVus,
+} from '../lib/scenario-form.ts';
+
+export interface SectionProps {
+  readonly form: ScenarioForm;
+  set(patch: Partial<ScenarioForm>): void;
+  /** The error to show beside a field now, if any. */
+  err(key: string): string | undefined;
+}
+
+export function RequestsSection({ form, set, err }: SectionProps) {
+  const update = (i: number, patch: Partial<RequestRow>) =>
+    set({ requests: form.requests.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
+  return (
+    <fieldset>
+      <legend>Requests</legend>
+      <p className="muted small">Each virtual user sends these in order, again and again.</p>
+      {form.requests.map((r, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, the index is their identity
+        <div className="request-row" key={i}>
+          <div className="row">
+            <Field label="Method" error={err(`requests.${i}.method`)} className="narrow">
+              {(id, d) => (
+                <select
+                  id={id}
+                  aria-describedby={d}
+                  value={r.method}
+                  onChange={(e) => update(i, { method: e.target.value })}
+                >
+                  {httpMethods.map((m) => (
+                    <option key={m}>{m}</option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={`URL of request ${i + 1}`} error={err(`requests.${i}.url`)} className="grow">
+              {(id, d) => (
+                <input
+                  id={id}
+                  aria-describedby={d}
+                  value={r.url}
+                  placeholder="http://127.0.0.1:8000/health"
+                  onChange={(e) => update(i, { url: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label="Label" error={err(`requests.${i}.label`)} className="narrow">
+              {(id, d) => (
+                <input
+                  id={id}
+                  aria-describedby={d}
+                  value={r.label}
+                  placeholder="(the URL)"
+                  onChange={(e) => update(i, { label: e.target.value })}
+                />
+              )}
+            </Field>
+          </div>
+          <div className="row">
+            <Field
+              label="Headers"
+              hint="One Name: value per line"
+              error={err(`requests.${i}.headers`)}
+              className="grow"
+            >
+              {(id, d) => (
+                <textarea
+                  id={id}
+                  aria-describedby={d}
+                  rows={2}
+                  value={r.headers}
+                  onChange={(e) => update(i, { headers: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label="Body" error={err(`requests.${i}.body`)} className="grow">
+              {(id, d) => (
+                <textarea
+                  id={id}
+                  aria-describedby={d}
+                  rows={2}
+                  value={r.body}
+                  onChange={(e) => update(i, { body: e.target.value })}
+                />
+              )}
+            </Field>
+          </div>
+          {form.requests.length > 1 && (
+            <button
+              type="button"
+              className="link"
+              onClick={() => set({ requests: form.requests.filter((_, j) => j !== i) })}
+            >
+              Remove request {i + 1}
+            </button>
+          )}
+        </div>
+      ))}
+      <button type="button" onClick={() => set({ requests: [...form.requests, emptyRequest] })}>
+        + Add a request
+      </button>
+    </fieldset>
+  );
+}
+
+const modeNames: Record<LoadMode, string> = {
+  taurus: 'Users with ramp-up and hold (Taurus)',
+  'constant-vus': 'constant-vus: fixed users for a duration',
+  'ramping-vus': 'ramping-vus: users follow stages',
+  'shared-iterations': 'shared-iterations: users share N iterations',
+  'per-vu-iterations': 'per-vu-iterations: N iterations per user',
+  'constant-arrival-rate': 'constant-arrival-rate: fixed rate (open model)',
+  'ramping-arrival-rate': 'ramping-arrival-rate: rate follows stages (open model)',
+};
+
+const optionHints: Record<string, string> = {
+  stages: 'duration:target, … e.g. 30s:10, 1m:10, 10s:0',
+  duration: 'e.g. 30s, 5m',
+  'max-duration': 'e.g. 10m',
+  'time-unit': 'e.g. 1s',
+  'graceful-ramp-down': 'e.g. 30s',
+};
+
+export function LoadSection({ form, set, err }: SectionProps) {
+  const l = form.load;
+  const setLoad = (patch: Partial<ScenarioForm['load']>) => set({ load: { ...l, ...patch } });
+  return (
+    <fieldset>
+      <legend>Load model</legend>
+      <Field label="Model" error={err('load.mode')}>
+        {(id, d) => (
+          <select
+            id={id}
+            aria-describedby={d}
+            value={l.mode}
+            onChange={(e) => setLoad({ mode: e.target.value as LoadMode })}
+          >
+            {loadModes.map((m) => (
+              <option key={m} value={m}>
+                {modeNames[m]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      {l.mode === 'taurus' ? (
+        <div className="row">
+          <Field label="Ramp-up" hint="0s to start at once" error={err('load.rampUp')}>
+            {(id, d) => (
+              <input
+                id={id}
+                aria-describedby={d}
+                value={l.rampUp}
+                onChange={(e) => setLoad({ rampUp: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field label="Hold for" hint="e.g. 30s, 5m" error={err('load.holdFor')}>
+            {(id, d) => (
+              <input
+                id={id}
+                aria-describedby={d}
+                value={l.holdFor}
+                onChange={(e) => setLoad({ holdFor: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field label="Requests per second" hint="Empty: as fast as the users go" error={err('load.throughput')}>
+            {(id, d) => (
+              <input
+                id={id}
+                aria-describedby={d}
+                inputMode="decimal"
+                value={l.throughput}
+                onChange={(e) => setLoad({ throughput: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field label="Iterations per user" hint="Empty: until the time is up" error={err('load.iterations')}>
+            {(id, d) => (
+              <input
+                id={id}
+                aria-describedby={d}
+                inputMode="numeric"
+                value={l.iterations}
+                onChange={(e) => setLoad({ iterations: e.target.value })}
+              />
+            )}
+          </Field>
+        </div>
+      ) : (
+        <div className="row wrap">
+          {executorOptions[l.mode as ExecutorName].map((o) => (
+            <Field
+              key={o}
+              label={`${o}${(requiredExecutorOptions[l.mode as ExecutorName] as readonly string[]).includes(o) ? ' *' : ''}`}
+              hint={optionHints[o] ?? 'empty: k6 default'}
+              error={err(`load.options.${o}`)}
+              className={o === 'stages' ? 'grow' : undefined}
+            >
+              {(id, d) => (
+                <input
+                  id={id}
+                  aria-describedby={d}
+                  value={l.options[o] ?? ''}
+                  onChange={(e) => setLoad({ options: { ...l.options, [o]: e.target.value } })}
+                />
+              )}
+            </Field>
+          ))}
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+export function RegionsSection({ form, set, err, regions }: SectionProps & { regions: readonly Region[] | undefined }) {
+  const update = (i: number, patch: Partial<ScenarioForm['regions'][number]>) =>
+    set({ regions: form.regions.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
+  const unused = (regions ?? []).filter((r) => !form.regions.some((x) => x.region === r.region));
+  return (
+    <fieldset>
+      <legend>Regions</legend>
+      {err('regions') && (
+        <p className="error-text" role="alert">
+          {err('regions')}
+        </p>
+      )}
+      <table className="grid compact">
+        <thead>
+          <tr>
+            <th>Region</th>
+            <th>Tasks</th>
+            <th>Users per task</th>
+            <th>Free slots</th>
+            <th>
+              <span className="sr-only">Remove</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {form.regions.map((r, i) => {
+            const known = regions?.find((x) => x.region === r.region);
+            return (
+              // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, the index is their identity
+              <tr key={i}>
+                <td>
+                  <Field label={`Region ${i + 1}`} error={err(`regions.${i}.region`)} className="bare">
+                    {(id, d) => (
+                      <select
+                        id={id}
+                        aria-describedby={d}
+                        value={r.region}
+                        onChange={(e) => update(i, { region: e.target.value })}
+                      >
+                        {!known && <option value={r.region}>{r.region || 'choose…'}</option>}
+                        {(regions ?? []).map((x) => (
+                          <option key={x.region} value={x.region}>
+                            {x.region}
+                          </option>
+                        ))}
+                      </select>
+                    )}
+                  </Field>
+                </td>
+                <td>
+                  <Field label="Tasks" error={err(`regions.${i}.taskCount`)} className="bare">
+                    {(id, d) => (
+                      <input
+                        id={id}
+                        aria-describedby={d}
+                        inputMode="numeric"
+                        value={r.taskCount}
+                        onChange={(e) => update(i, { taskCount: e.target.value })}
+                      />
+                    )}
+                  </Field>
+                </td>
+                <td>
+                  <Field label="Users per task" error={err(`regions.${i}.concurrency`)} className="bare">
+                    {(id, d) => (
+                      <input
+                        id={id}
+                        aria-describedby={d}
+                        inputMode="numeric"
+                        value={r.concurrency}
+                        onChange={(e) => update(i, { concurrency: e.target.value })}
+                      />
+                    )}
+                  </Field>
+                </td>
+                <td className="num">
+                  {known
+                    ? known.launcher
+                      ? `local launcher (up to ${num(known.maxTasks)} tasks)`
+                      : `${num(known.freeSlots)} of ${num(known.slots)}`
+                    : '–'}
+                </td>
+                <td>
+                  {form.regions.length > 1 && (
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => set({ regions: form.regions.filter((_, j) => j !== i) })}
+                    >
+                      Remove
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {unused.length > 0 && (
+        <button
+          type="button"
+          onClick={() =>
+            set({ regions: [...form.regions, { region: unused[0].region, taskCount: '1', concurrency: '10' }] })
+          }
+        >
+          + Add a region
+        </button>
+      )}
+      {form.load.mode === 'taurus' && (
+        <p className="muted small">{num(totalVus(form.regions))} virtual users in all, shared evenly by every task.</p>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * Regions and agents: each region this server can run in (agents, slots, free slots, a local
+ * launcher), the agents connected now (version, slots, tasks, clock offset, round trip) and the
+ * tasks of runs under way. Refreshes every few seconds.
+ */
+import type { AgentInfo, Region } from '@dlt/client';
+import { Empty, Gate } from '../components/states.tsx';
+import { useApi } from '../components/use-api.ts';
+import { ms, num, when } from '../lib/format.ts';
+
+function Regions({ regions }: { regions: readonly Region[] }) {
+  if (regions.length === 0)
+    return (
+      <Empty>
+        No regions yet. Start an agent with <code>dlt agent --region NAME</code> or a local launcher.
+      </Empty>
+    );
+  return (
+    <table className="grid">
+      <thead>
+        <tr>
+          <th>Region</th>
+          <th className="num">Agents</th>
+          <th className="num">Slots</th>
+          <th className="num">Free slots</th>
+          <th>Launcher</th>
+        </tr>
+      </thead>
+      <tbody>
+        {regions.map((r) => (
+          <tr key={r.region}>
+            <td>
+              <strong>{r.region}</strong>
+            </td>
+            <td className="num">{num(r.agents)}</td>
+            <td className="num">{num(r.slots)}</td>
+            <td className="num">{num(r.freeSlots)}</td>
+            <td>
+              {typeof r.launcher === 'string'
+                ? `${r.launcher}${typeof r.maxTasks === 'number' ? ` (up to ${r.maxTasks} tasks)` : ''}`
+                : '–'}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Agents({ agents }: { agents: readonly AgentInfo[] }) {
+  if (agents.length === 0) return <Empty>No agent is connected.</Empty>;
+  return (
+    <table className="grid">
+      <thead>
+        <tr>
+          <th>Agent</th>
+          <th>Region</th>
+          <th>Version</th>
+          <th className="num">Cores</th>
+          <th className="num">Slots</th>
+          <th className="num">Busy</th>
+          <th className="num">Clock offset</th>
+          <th className="num">Round trip</th>
+          <th>Connected</th>
+          <th>Last heartbeat</th>
+        </tr>
+      </thead>
+      <tbody>
+        {[...agents]
+          .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name))
+          .map((a) => (
+            <tr key={a.agentId}>
+              <td>
+                <strong>{a.name}</strong>
+                <div className="muted small">
+                  <code>{a.agentId}</code>
+                </div>
+              </td>
+              <td>{a.region}</td>
+              <td>{a.version}</td>
+              <td className="num">{num(a.cores)}</td>
+              <td className="num">{num(a.slots)}</td>
+              <td className="num">{num(a.tasks.length)}</td>
+              <td className="num">{ms(a.clockOffsetMs)}</td>
+              <td className="num">{a.rttMs === null ? '–' : ms(a.rttMs)}</td>
+              <td>{when(a.connectedAt)}</td>
+              <td>{when(a.lastSeenAt)}</td>
+            </tr>
+          ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function RegionsPage() {
+  const regions = useApi((c) => c.listRegions(), [], { pollMs: 5000 });
+  const agents = useApi((c) => c.listAgents(), [], { pollMs: 5000 });
+  return (
+    <section>
+      <div className="page-head">
+        <div>
+          <h1>Regions &amp; agents</h1>
+          <p className="muted">Where tests can run. A test's tasks go to the agents of the regions it names.</p>
+        </div>
+      </div>
+      <h2>Regions</h2>
+      <Gate {...regions}>{(d) => <Regions regions={d.regions} />}</Gate>
+      <h2>Agents</h2>
+      <Gate {...agents}>{(d) => <Agents agents={d.agents} />}</Gate>
+    </section>
+  );
+}

@@ -1,0 +1,226 @@
+/**
+ * One test: its settings, the actions (run, cancel with confirmation, edit, copy, delete), the
+ * tasks per region while a run is under way, and its runs. Refreshes itself while a run is
+ * active.
+ */
+import type { Scenario, ScenarioInput } from '@dlt/client';
+import { useState } from 'react';
+import { canEdit } from '../api/session.ts';
+import { useConfirm } from '../components/confirm.tsx';
+import { Link } from '../components/link.tsx';
+import { useSession } from '../components/session-context.tsx';
+import { ErrorNote, Gate } from '../components/states.tsx';
+import { isActive, StatusBadge } from '../components/status-badge.tsx';
+import { useApi } from '../components/use-api.ts';
+import { download } from '../lib/download.ts';
+import { num, when } from '../lib/format.ts';
+import { navigate } from '../router.ts';
+import { RunsTable } from './runs-table.tsx';
+
+/** The stored test posted again: the seed's way to run it. */
+export function rerunBody(s: Scenario): ScenarioInput {
+  return {
+    testId: s.testId,
+    testName: s.testName,
+    testDescription: s.testDescription,
+    testType: s.testType,
+    fileType: s.fileType,
+    testTaskConfigs: s.testTaskConfigs,
+    testScenario: s.testScenario,
+    showLive: s.showLive,
+    tags: s.tags,
+  };
+}
+
+interface RegionTasks {
+  readonly region: string;
+  readonly running: number;
+  readonly pending: number;
+  readonly desired: number;
+}
+
+function TaskStatus({ rows }: { rows: readonly RegionTasks[] }) {
+  return (
+    <table className="grid compact tasks">
+      <caption>Tasks per region</caption>
+      <thead>
+        <tr>
+          <th>Region</th>
+          <th className="num">Running</th>
+          <th className="num">Pending</th>
+          <th className="num">Wanted</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.region}>
+            <td>{r.region}</td>
+            <td className="num">{num(r.running)}</td>
+            <td className="num">{num(r.pending)}</td>
+            <td className="num">{num(r.desired)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Settings({ s }: { s: Scenario }) {
+  const exec = ((s.testScenario as { execution?: unknown[] }).execution ?? []) as Record<string, unknown>[];
+  const load = exec
+    .map((e) =>
+      Object.entries(e)
+        .filter(([k]) => k !== 'scenario')
+        .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+        .join(', '),
+    )
+    .join(' · ');
+  return (
+    <dl className="settings">
+      <dt>Type</dt>
+      <dd>
+        {s.testType}
+        {typeof s.scriptName === 'string' ? ` · ${s.scriptName}` : ''}
+      </dd>
+      <dt>Tags</dt>
+      <dd>
+        {(s.tags ?? []).length
+          ? (s.tags ?? []).map((t) => (
+              <span className="tag" key={t}>
+                {t}
+              </span>
+            ))
+          : '–'}
+      </dd>
+      <dt>Load</dt>
+      <dd>{load || '–'}</dd>
+      <dt>Regions</dt>
+      <dd>
+        {s.testTaskConfigs.map((c) => `${c.region}: ${c.taskCount} task(s) × ${c.concurrency} users`).join(' · ')}
+      </dd>
+      <dt>Last run</dt>
+      <dd>{when(s.startTime)}</dd>
+      <dt>Live data</dt>
+      <dd>{s.showLive ? 'on' : 'off'}</dd>
+      <dt>Id</dt>
+      <dd>
+        <code>{s.testId}</code>
+      </dd>
+    </dl>
+  );
+}
+
+export function TestPage({ testId }: { testId: string }) {
+  const { client, session } = useSession();
+  const editor = canEdit(session);
+  const [active, setActive] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [dialog, ask] = useConfirm();
+  const test = useApi((c) => c.getScenario(testId, { history: false, latest: false }), [testId], {
+    pollMs: 1500,
+    poll: active,
+  });
+  const s = test.data;
+  if (s && isActive(s.status) !== active) setActive(isActive(s.status));
+  const act = async (what: () => Promise<void>) => {
+    setError(undefined);
+    try {
+      await what();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const run = () =>
+    act(async () => {
+      const started = await client.createScenario(rerunBody(s!));
+      if (started.testRunId) navigate({ name: 'run', testId, runId: started.testRunId });
+    });
+  const cancel = async () => {
+    if (await ask('Cancel the running test? The load stops at once; what was measured is kept.', 'Cancel the run')) {
+      await act(async () => {
+        await client.cancelScenario(testId);
+        test.reload();
+      });
+    }
+  };
+  const remove = async () => {
+    if (await ask(`Delete "${s?.testName}" with all its runs and results? This cannot be undone.`, 'Delete the test')) {
+      await act(async () => {
+        await client.deleteScenario(testId);
+        navigate({ name: 'tests' });
+      });
+    }
+  };
+  const script = () =>
+    act(async () =>
+      download(String(s?.scriptName ?? 'script'), await client.downloadScript(testId), 'application/octet-stream'),
+    );
+  return (
+    <Gate {...test}>
+      {(s) => (
+        <section>
+          {dialog}
+          <div className="page-head">
+            <div>
+              <p className="crumbs">
+                <Link to={{ name: 'tests' }}>Tests</Link> ›
+              </p>
+              <h1>
+                {s.testName} <StatusBadge status={s.status} />
+              </h1>
+              <p className="muted">{s.testDescription}</p>
+            </div>
+            <div className="actions">
+              {editor && !isActive(s.status) && (
+                <button type="button" className="primary" onClick={() => void run()}>
+                  Run
+                </button>
+              )}
+              {editor && isActive(s.status) && (
+                <button type="button" className="danger" onClick={() => void cancel()}>
+                  Cancel run
+                </button>
+              )}
+              {s.testRunId && isActive(s.status) && (
+                <Link to={{ name: 'run', testId, runId: s.testRunId }} className="button">
+                  Watch live
+                </Link>
+              )}
+              {editor && (
+                <>
+                  <Link to={{ name: 'edit', testId }} className="button">
+                    Edit
+                  </Link>
+                  <Link to={{ name: 'copy', testId }} className="button">
+                    Copy
+                  </Link>
+                  <button type="button" className="danger" disabled={isActive(s.status)} onClick={() => void remove()}>
+                    Delete
+                  </button>
+                </>
+              )}
+              {typeof s.scriptName === 'string' && (
+                <button type="button" onClick={() => void script()}>
+                  Download script
+                </button>
+              )}
+            </div>
+          </div>
+          {error ? <ErrorNote error={error} /> : null}
+          {s.errorReason && <ErrorNote error={new Error(s.errorReason)} title="The last run failed" />}
+          <div className="two-col">
+            <Settings s={s} />
+            {Array.isArray(s.tasksPerRegion) && <TaskStatus rows={s.tasksPerRegion as RegionTasks[]} />}
+          </div>
+          <RunsTable
+            testId={testId}
+            baselineId={(s.baselineId as string | null) ?? null}
+            editor={editor}
+            version={`${s.testRunId}:${s.status}`}
+            onChange={test.reload}
+          />
+        </section>
+      )}
+    </Gate>
+  );
+}
