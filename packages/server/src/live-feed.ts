@@ -1,10 +1,15 @@
 /**
- * The live fan-out of runs: status changes and every task's per-second snapshot, published by
- * the orchestrator and delivered to whoever listens (the SSE route, tests). In-process; a
- * multi-replica server would put LISTEN/NOTIFY behind the same two calls.
+ * The live fan-out of runs: status changes, every task's per-second snapshot, and the seconds
+ * merged over tasks and regions (`RunSeconds`), published by the orchestrator and delivered to
+ * whoever listens (the SSE route, `/metrics`, tests). The merged seconds are kept while the run
+ * goes on (and a minute after it ends), so a late subscriber can be sent what it missed.
+ * In-process; a multi-replica server would put LISTEN/NOTIFY behind the same calls.
  */
 import type { Snapshot } from '@dlt/model';
-import type { RunStatus } from './store/store.ts';
+import { type LiveSecond, RunSeconds, type RunSecondsOptions } from './live/run-seconds.ts';
+import { isTerminal, type RunStatus } from './store/store.ts';
+
+export type { LiveSecond } from './live/run-seconds.ts';
 
 export type LiveEvent =
   | {
@@ -23,13 +28,30 @@ export type LiveEvent =
         readonly taskId: string;
         readonly region: string;
         readonly snapshot: Snapshot;
+        /** The task's agent clock − server clock, ms (its `snapshot.at` is in the agent's clock). */
+        readonly clockOffsetMs?: number;
       };
-    };
+    }
+  | { readonly event: 'second'; readonly data: LiveSecond };
 
 type Listener = (e: LiveEvent) => void;
 
+export interface LiveFeedOptions extends RunSecondsOptions {
+  /** How long an ended run's seconds stay for late subscribers, ms. */
+  readonly keepEndedMs: number;
+}
+
 export class LiveFeed {
   readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #runs = new Map<string, RunSeconds>();
+  readonly #latest = new Map<string, LiveSecond>();
+  /** Runs that have ended (their seconds are kept a while, but no longer count as live). */
+  readonly #over = new Set<string>();
+  readonly #options: Partial<LiveFeedOptions>;
+
+  constructor(options: Partial<LiveFeedOptions> = {}) {
+    this.#options = options;
+  }
 
   /** Calls `fn` with every event of `runId` until the returned function is called. */
   subscribe(runId: string, fn: Listener): () => void {
@@ -43,6 +65,64 @@ export class LiveFeed {
   }
 
   publish(runId: string, e: LiveEvent): void {
+    // The seconds still waiting go out before the final status, which ends the streams.
+    if (e.event === 'status' && isTerminal(e.data.status)) this.#ended(runId);
+    this.#deliver(runId, e);
+    if (e.event === 'snapshot' && !(this.#over.has(runId) && !this.#runs.has(runId))) {
+      const d = e.data;
+      this.#seconds(runId).add(d.taskId, d.region, d.snapshot, d.clockOffsetMs ?? 0);
+    }
+  }
+
+  /** The merged seconds of the run so far, oldest first (what a late subscriber missed). */
+  history(runId: string): LiveSecond[] {
+    return this.#runs.get(runId)?.history() ?? [];
+  }
+
+  /** The newest merged second of every run that has one and has not ended (for `/metrics`). */
+  latest(): ReadonlyMap<string, LiveSecond> {
+    return this.#latest;
+  }
+
+  close(): void {
+    for (const r of this.#runs.values()) r.close();
+    this.#runs.clear();
+    this.#latest.clear();
+    this.#over.clear();
+  }
+
+  #seconds(runId: string): RunSeconds {
+    let r = this.#runs.get(runId);
+    if (!r) {
+      r = new RunSeconds(
+        runId,
+        (second) => {
+          const newest = this.#latest.get(runId);
+          if (!this.#over.has(runId) && (!newest || newest.at <= second.at)) this.#latest.set(runId, second);
+          this.#deliver(runId, { event: 'second', data: second });
+        },
+        this.#options,
+      );
+      this.#runs.set(runId, r);
+    }
+    return r;
+  }
+
+  #ended(runId: string): void {
+    const r = this.#runs.get(runId);
+    r?.flush();
+    this.#over.add(runId);
+    this.#latest.delete(runId);
+    const timer = setTimeout(() => {
+      this.#over.delete(runId);
+      if (!r || this.#runs.get(runId) !== r) return;
+      r.close();
+      this.#runs.delete(runId);
+    }, this.#options.keepEndedMs ?? 60_000);
+    timer.unref();
+  }
+
+  #deliver(runId: string, e: LiveEvent): void {
     for (const fn of this.#listeners.get(runId) ?? []) {
       try {
         fn(e);

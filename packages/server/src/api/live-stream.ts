@@ -1,7 +1,8 @@
 /**
- * The live stream of one run as Server-Sent Events: the current status first, then every status
- * change and task snapshot; the stream ends after a terminal status. A comment line every 15 s
- * keeps proxies from closing a quiet stream.
+ * The live stream of one run as Server-Sent Events: first what a late subscriber missed (every
+ * merged `second` so far) and the current status, then every status change, merged second and
+ * task snapshot as they come; the stream ends after a terminal status. A comment line every
+ * 15 s keeps proxies from closing a quiet stream.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LiveEvent } from '../live-feed.ts';
@@ -38,16 +39,30 @@ export async function liveStream(ctx: ApiContext, run: RunRecord, request: Fasti
     clearInterval(keepAlive);
     res.end();
   };
+  // Events that come while the missed ones are being written wait their turn.
+  let queued: LiveEvent[] | undefined = [];
   const unsubscribe = ctx.live.subscribe(run.runId, (e) => {
+    if (queued) return void queued.push(e);
     write(e);
     if (e.event === 'status' && isTerminal(e.data.status)) end();
   });
+  const missed = ctx.live.history(run.runId);
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   request.raw.on('close', end);
   // Read again after subscribing, so a change between the first read and now is not missed.
   const now = (await ctx.store.getRun(run.runId)) ?? run;
+  const seen = new Set(missed);
+  for (const second of missed) write({ event: 'second', data: second });
   status(now);
-  if (isTerminal(now.status)) end();
+  if (isTerminal(now.status)) return end();
+  const waiting = queued;
+  queued = undefined;
+  for (const e of waiting) {
+    if (ended) return;
+    if (e.event === 'second' && seen.has(e.data)) continue;
+    write(e);
+    if (e.event === 'status' && isTerminal(e.data.status)) end();
+  }
 }
 
 /** A hijacked reply skips fastify's hooks, so CORS headers are set by hand. */

@@ -226,7 +226,13 @@ export class Orchestrator {
       case 'snapshot':
         this.#d.live.publish(active.runId, {
           event: 'snapshot',
-          data: { runId: active.runId, taskId: task.taskId, region: task.region, snapshot: m.snapshot },
+          data: {
+            runId: active.runId,
+            taskId: task.taskId,
+            region: task.region,
+            snapshot: m.snapshot,
+            clockOffsetMs: task.clockOffsetMs ?? 0,
+          },
         });
         return;
       case 'done':
