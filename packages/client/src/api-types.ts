@@ -230,4 +230,27 @@ export type RunLiveEvent =
         readonly region: string;
         readonly snapshot: Snapshot;
       };
-    };
+    }
+  /** One second merged over every task (and per region), sent again if a late part changes it. */
+  | { readonly event: 'second'; readonly data: LiveSecond };
+
+/** A second's figures (a snapshot's, without the histogram). */
+export type LiveStats = Omit<Snapshot['totals'], 'histogram'>;
+
+/** One merged second of a run, or of one region of it. */
+export interface LiveSecondPart {
+  readonly durationMs: number;
+  readonly totals: LiveStats;
+  readonly labels: Readonly<Record<string, LiveStats>>;
+  readonly iterations: number;
+  readonly vus: number;
+  readonly vusMax: number;
+}
+
+/** The `second` event of the live stream: start `at` in the server's clock, the tasks in it, each region. */
+export interface LiveSecond extends LiveSecondPart {
+  readonly runId: string;
+  readonly at: number;
+  readonly tasks: number;
+  readonly regions: Readonly<Record<string, LiveSecondPart>>;
+}
