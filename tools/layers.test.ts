@@ -22,7 +22,7 @@ const allowed: Record<string, readonly string[]> = {
   agent: ['model', 'metrics', 'engine', 'scripts', 'client'],
   server: ['model', 'metrics'],
   client: ['model'],
-  cli: ['model', 'metrics', 'agent', 'scripts', 'server', 'client'],
+  cli: ['model', 'metrics', 'agent', 'scripts', 'server', 'client', 'mcp'],
   mcp: ['model', 'client', 'server'],
   console: ['model', 'client'],
   e2e: ['model', 'metrics', 'engine', 'scripts', 'agent', 'server', 'client', 'cli', 'mcp'],

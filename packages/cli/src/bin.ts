@@ -10,6 +10,7 @@ Commands:
   start, server  start the server (API, store, local agents) on this machine
   agent          run a load-generating agent for a server (--server URL --token T --region NAME)
   tests …        the tests on a server: list, create, run (--wait), cancel, results
+  mcp            the read-only MCP server on stdio, for assistants (--server URL --token T)
   help [COMMAND] show help for a command
 
 Run 'dlt <command> --help' for a command's options.
@@ -22,6 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
   tests: async () => (await import('./commands/tests.ts')).testsCommand,
   start: async () => (await import('./commands/server.ts')).serverCommand,
   server: async () => (await import('./commands/server.ts')).serverCommand,
+  mcp: async () => (await import('./commands/mcp.ts')).mcpCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -49,7 +49,12 @@ export interface ServerOptions {
   readonly log?: (line: string) => void;
   /** The built web console (`packages/console/dist`), served at `/`. */
   readonly consoleDir?: string;
+  /** More routes, added before the server listens (the MCP endpoint is one; the server imports none). */
+  readonly plugins?: readonly ServerPlugin[];
 }
+
+/** Adds routes to the app before it listens, with the server's parts at hand. */
+export type ServerPlugin = (app: FastifyInstance, context: ApiContext) => void | Promise<void>;
 
 export interface RunningServer {
   /** `http://host:port`. */
@@ -88,6 +93,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     limits: { ...defaultLimits, ...o.limits },
   };
   const app = await buildApp(context, log, o.consoleDir);
+  for (const plugin of o.plugins ?? []) await plugin(app, context);
   hub.attach(app.server);
   await app.listen({ port: o.port ?? 8080, host: o.host ?? '127.0.0.1' });
   const address = app.server.address();

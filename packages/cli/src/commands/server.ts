@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { mcpEndpoint } from '@dlt/mcp';
 import { badInput, type Problem } from '@dlt/model';
 import { artifactsConfigFromEnv, openArtifacts, openStore, startServer, storeConfigFromEnv } from '@dlt/server';
 import { exitCodes } from '../exit-codes.ts';
@@ -93,6 +94,8 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     adminPassword: process.env.DLT_ADMIN_PASSWORD || undefined,
     agentCommand: agentCommand(),
     consoleDir: fileURLToPath(new URL('../../../console/dist', import.meta.url)),
+    // The read-only MCP tools over streamable HTTP at /mcp (the server itself does not import them).
+    plugins: [mcpEndpoint()],
     log,
   });
   process.stdout.write(`dlt server listening on ${server.url}  (data in ${args.data})\n`);
