@@ -79,7 +79,10 @@ export async function runLocal(source: TestSource, options: LocalRunOptions = {}
       stop.abort();
     }
   };
-  const workers = options.workers ?? 1;
+  // An external tool (Locust) is one process per execution: worker threads would only run it twice.
+  const workers = test.external?.length ? 1 : (options.workers ?? 1);
+  if (test.external?.length && (options.workers ?? 1) > 1)
+    options.onWarning?.('Locust runs in its own process; --workers is ignored');
   let outcome: ShareOutcome;
   try {
     outcome =
@@ -102,6 +105,7 @@ export async function runLocal(source: TestSource, options: LocalRunOptions = {}
 /** The planned length, or undefined when an executor ends by iterations rather than time. */
 function plannedMs(test: CompiledTest): number | undefined {
   let end = 0;
+  for (const r of test.external ?? []) end = Math.max(end, r.startTimeMs + r.runTimeMs);
   for (const e of test.executors) {
     if (e.executor === 'shared-iterations' || e.executor === 'per-vu-iterations') return undefined;
     if ((e.executor === 'constant-vus' || e.executor === 'ramping-vus') && e.iterationsPerVu !== undefined)

@@ -7,6 +7,7 @@ import { runTest } from '@dlt/engine';
 import { Recorder } from '@dlt/metrics';
 import type { CompiledTest, Snapshot, TaskResult } from '@dlt/model';
 import { onLifecycleVu, runSetup } from './lifecycle.ts';
+import { runExternal } from './locust/run-locust.ts';
 import { splitExecutors } from './split.ts';
 
 export interface ShareOptions {
@@ -41,6 +42,15 @@ export async function runShare(test: CompiledTest, options: ShareOptions): Promi
     options.onSecond?.(snapshot, options.withResults ? recorder.result() : undefined);
   });
   try {
+    if (share.external !== undefined && share.external.length > 0) {
+      const run = await runExternal(share.external, {
+        sink: recorder,
+        signal: options.signal,
+        startAtEpochMs: options.startAtEpochMs,
+        onStart: (at) => recorder.markStart(at),
+      });
+      return { result: recorder.result(), interrupted: run.interrupted };
+    }
     if (share.executors.length === 0 || options.signal?.aborted) {
       return { result: recorder.result(), interrupted: options.signal?.aborted ?? false };
     }

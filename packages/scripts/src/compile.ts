@@ -10,6 +10,7 @@ import { badInput } from '@dlt/model';
 import { loadBundleFile } from './bundle/load-bundle.ts';
 import { loadJmxFile } from './jmx/load-jmx.ts';
 import { compileK6 } from './k6/k6.ts';
+import { compileLocustDefinition, folderOf, isLocustDefinition, loadLocustFile } from './locust/locust.ts';
 import type { Limits } from './simple/limits.ts';
 import type { LoadOverrides } from './simple/overrides.ts';
 import { compileSimple } from './simple/simple.ts';
@@ -28,12 +29,12 @@ export interface LoadOptions {
   readonly limits?: Partial<Limits>;
   /** JMeter properties (`-J name=value`), read by `${__P(name)}` in .jmx plans. */
   readonly properties?: Readonly<Record<string, string>>;
+  /**
+   * Folder that a definition's relative `script` paths (locustfiles) are resolved against;
+   * a file's own folder by default, else the working folder.
+   */
+  readonly baseDir?: string;
 }
-
-/** Formats with a front-end still to come, by extension. */
-const notYet: Readonly<Record<string, string>> = {
-  '.py': 'Locust files',
-};
 
 /** Reads, validates and compiles a test file. Throws a bad-input `DltError` listing every problem. */
 export async function loadTestFile(path: string, options: LoadOptions = {}): Promise<CompiledTest> {
@@ -43,17 +44,13 @@ export async function loadTestFile(path: string, options: LoadOptions = {}): Pro
     const jmx = { properties: options.properties, overrides: options.overrides, limits: options.limits };
     return ext === '.jmx' ? loadJmxFile(path, jmx) : loadBundleFile(path, jmx);
   }
-  if (ext in notYet) {
-    throw badInput([
-      { file: path, message: `${notYet[ext]} are not supported yet`, hint: 'use a .yaml or .json test' },
-    ]);
-  }
+  if (ext === '.py') return loadLocustFile(path, { ...options, source: path });
   if (ext !== '.yaml' && ext !== '.yml' && ext !== '.json') {
     throw badInput([
       {
         file: path,
         message: `unknown kind of test file "${ext || path}"`,
-        hint: 'use .yaml, .yml, .json, .jmx or .zip',
+        hint: 'use .yaml, .yml, .json, .jmx, .zip, .js or .py',
       },
     ]);
   }
@@ -65,7 +62,7 @@ export async function loadTestFile(path: string, options: LoadOptions = {}): Pro
   }
   const parsed = parseSource(text, path, ext === '.json');
   if (!parsed.ok) throw badInput(parsed.problems, problemsSummary(path, parsed.problems));
-  return compile(parsed.value, { ...options, source: path }, parsed.locate);
+  return compile(parsed.value, { baseDir: folderOf(path), ...options, source: path }, parsed.locate);
 }
 
 /** k6 scripts: JavaScript modules, or TypeScript with its types removed. */
@@ -87,7 +84,7 @@ export function compileDefinition(raw: unknown, options: LoadOptions & { readonl
 }
 
 function compile(raw: unknown, options: LoadOptions & { readonly source: string }, locate?: Locator): CompiledTest {
-  const r = compileSimple(raw, options);
+  const r = isLocustDefinition(raw) ? compileLocustDefinition(raw, options) : compileSimple(raw, options);
   if (r.ok) return r.test;
   const problems = r.problems
     .map((p) => ('path' in p ? locatedProblem(p, options.source, locate) : p))

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { badInput, type Problem } from '@dlt/model';
+import { parsePercent } from '../ci/regression.ts';
 
 export interface RunArgs {
   readonly file?: string;
@@ -18,6 +19,12 @@ export interface RunArgs {
   readonly timeout?: string;
   readonly env: Readonly<Record<string, string>>;
   readonly outputs: readonly { readonly kind: 'json'; readonly path: string }[];
+  /** `--junit PATH`: a JUnit XML report of thresholds and checks. */
+  readonly junit?: string;
+  /** `--baseline FILE`: a summary written by an earlier `--out json=…`, to compare with. */
+  readonly baseline?: string;
+  /** `--fail-on-regression PCT` (needs --baseline here). */
+  readonly failOnRegression?: number;
   readonly quiet: boolean;
   readonly workers?: number;
   readonly maxDuration?: string;
@@ -46,6 +53,10 @@ Load (with FILE they override the file's executions, as k6's flags do):
 Run:
   -e, --env K=V           a variable for \${K} in the file (repeatable; the process environment is used too)
   -o, --out json=PATH     write the summary as JSON (repeatable)
+      --junit PATH        write a JUnit XML report: a test case per threshold and per check
+      --baseline FILE     a summary from an earlier --out json=… to compare with
+      --fail-on-regression PCT
+                          exit 99 when p95 or the error rate is worse than --baseline's by > PCT %
   -w, --workers N         worker threads (default 1)
       --max-duration D    hard cap on the whole run (default 4h); the run stops there
       --no-thresholds     do not evaluate thresholds
@@ -103,6 +114,15 @@ function outputs(list: readonly string[], problems: Problem[]): RunArgs['outputs
   return out;
 }
 
+function percent(text: string | undefined, problems: Problem[]): number | undefined {
+  if (text === undefined) return undefined;
+  const n = parsePercent(text);
+  if (n === undefined) {
+    problems.push({ field: '--fail-on-regression', message: `"${text}" is not a percentage (a number ≥ 0, e.g. 10)` });
+  }
+  return n;
+}
+
 /** Parses the arguments after `run`; throws a bad-input DltError listing every problem. */
 export function parseRunArgs(argv: readonly string[]): RunArgs {
   let parsed: ReturnType<typeof parse>;
@@ -132,6 +152,9 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     timeout: v.timeout,
     env: pairs('--env', v.env ?? [], '=', problems),
     outputs: outputs(v.out ?? [], problems),
+    junit: v.junit,
+    baseline: v.baseline,
+    failOnRegression: percent(v['fail-on-regression'], problems),
     quiet: v.quiet ?? false,
     workers: positiveInt('--workers', v.workers, problems),
     maxDuration: v['max-duration'],
@@ -141,8 +164,14 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   };
   if (!args.help) {
     if (!file && !args.url) problems.push({ message: 'give a test file or --url', hint: 'see dlt run --help' });
-    if (file && args.url) problems.push({ field: '--url', message: 'use either a test file or --url, not both' });
+    // A locustfile's target may come from --url (Locust's --host); other files name their URLs.
+    if (file && args.url && !/\.py$/i.test(file))
+      problems.push({ field: '--url', message: 'use either a test file or --url, not both (except for a locustfile)' });
     if (file && args.rate !== undefined) problems.push({ field: '--rate', message: 'only for quick mode (--url)' });
+    if (v['fail-on-regression'] !== undefined && !args.baseline) {
+      problems.push({ field: '--fail-on-regression', message: 'needs --baseline FILE (a summary of an earlier run)' });
+    }
+    if (args.junit === '') problems.push({ field: '--junit', message: 'needs a file path' });
   }
   if (problems.length > 0) throw badInput(problems, 'bad arguments');
   return args;
@@ -166,6 +195,9 @@ function parse(argv: readonly string[]) {
       timeout: { type: 'string' },
       env: { type: 'string', short: 'e', multiple: true },
       out: { type: 'string', short: 'o', multiple: true },
+      junit: { type: 'string' },
+      baseline: { type: 'string' },
+      'fail-on-regression': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       workers: { type: 'string', short: 'w' },
       'max-duration': { type: 'string' },

@@ -1,8 +1,10 @@
 /** `dlt run`: load a test (file or quick mode), run it on this machine, report, and exit with a code CI can use. */
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { type LocalRunOutcome, runLocal, type TestSource } from '@dlt/agent';
-import { badInput, parseDuration } from '@dlt/model';
+import { badInput, parseDuration, type RunSummary, type TaskResult } from '@dlt/model';
+import { regressionExit, writeCiOutputs } from '../ci/outputs.ts';
+import { checkRegression } from '../ci/regression.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { painter } from '../output/format.ts';
 import { LiveLine } from '../output/live.ts';
@@ -20,6 +22,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     return exitCodes.ok;
   }
   const source = testSource(args);
+  const baseline = args.baseline === undefined ? undefined : await readBaseline(args.baseline);
   const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const paint = painter(colour);
   const live = new LiveLine(process.stderr, painter(process.stderr.isTTY === true && !process.env.NO_COLOR));
@@ -44,12 +47,54 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     live.done();
   }
   process.stdout.write(renderSummary(outcome.summary, paint));
-  for (const o of args.outputs) {
-    await writeFile(o.path, `${JSON.stringify(outcome.summary, null, 2)}\n`);
-  }
+  const verdict =
+    baseline && args.failOnRegression !== undefined
+      ? checkRegression(outcome.summary, baseline, basename(args.baseline ?? ''), args.failOnRegression)
+      : undefined;
+  const name = args.file ? basename(args.file) : (args.url ?? 'dlt run');
+  await writeCiOutputs(
+    { ...(args.junit ? { junit: args.junit } : {}), json: args.outputs.map((o) => o.path) },
+    { name, status: 'complete', summary: outcome.summary, ...(verdict ? { regression: verdict } : {}) },
+    { ...outcome.summary, timeline: timeline(outcome.result) },
+  );
   if (outcome.abortedByThreshold)
     process.stderr.write('the run was stopped early: a threshold with abortOnFail was crossed\n');
-  return outcome.thresholdsCrossed ? exitCodes.thresholdsCrossed : exitCodes.ok;
+  return regressionExit(
+    verdict,
+    outcome.thresholdsCrossed ? exitCodes.thresholdsCrossed : exitCodes.ok,
+    process.stderr,
+  );
+}
+
+/** The per-second story of the run, in the shape the server keeps (so `dlt report --from` draws it). */
+function timeline(result: TaskResult) {
+  return result.timeline.map((s) => ({
+    at: s.at,
+    requests: s.totals.requests,
+    failures: s.totals.failures,
+    bytesReceived: s.totals.bytesReceived,
+    vus: s.vus,
+    responseTime: s.totals.responseTime,
+    regions: {},
+  }));
+}
+
+/** A summary written by an earlier `--out json=…` (or `dlt tests … --out`), checked enough to compare. */
+async function readBaseline(file: string): Promise<RunSummary> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw badInput([{ field: '--baseline', file, message: `cannot read a JSON summary: ${why}` }]);
+  }
+  const totals = (raw as { totals?: { requests?: unknown; responseTime?: { p95?: unknown } } } | null)?.totals;
+  if (typeof totals?.requests !== 'number' || typeof totals.responseTime?.p95 !== 'number') {
+    throw badInput([
+      { field: '--baseline', file, message: 'is not a run summary (no totals.requests / totals.responseTime.p95)' },
+    ]);
+  }
+  return raw as RunSummary;
 }
 
 function testSource(args: RunArgs): TestSource {
@@ -58,10 +103,10 @@ function testSource(args: RunArgs): TestSource {
     args.maxDuration === undefined
       ? { maxDurationMs: defaultMaxDurationMs }
       : { maxDurationMs: maxDuration(args.maxDuration) };
-  if (args.url !== undefined) {
+  if (args.url !== undefined && args.file === undefined) {
     return { kind: 'definition', raw: quickDefinition(args), source: '--url', load: { env, limits } };
   }
-  const overrides = { vus: args.vus, duration: args.duration, iterations: args.iterations };
+  const overrides = { vus: args.vus, duration: args.duration, iterations: args.iterations, url: args.url };
   return { kind: 'file', path: resolve(args.file ?? ''), load: { env, overrides, limits } };
 }
 

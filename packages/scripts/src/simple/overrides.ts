@@ -14,6 +14,8 @@ export interface LoadOverrides {
   readonly vus?: number;
   readonly duration?: string | number;
   readonly iterations?: number;
+  /** The target of a locustfile (`-u/--url`: Locust's `--host`); other formats have their own URLs. */
+  readonly url?: string;
 }
 
 /** Overridden specs, the problems of the override values, and notes for options that did not apply. */

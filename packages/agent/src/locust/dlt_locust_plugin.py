@@ -1,0 +1,81 @@
+"""dlt's bridge inside Locust: streams every request Locust makes to the dlt agent that started
+this process, one JSON line each on the file descriptor named by DLT_LOCUST_FD, so the agent
+records it in its own histograms. Loaded by Locust as one more locustfile (`-f user.py,this.py`);
+it defines no User class, only event listeners.
+
+Lines: {"t":"init"} once the locustfiles are loaded, {"t":"start"} when the test starts,
+{"t":"u","u":N} with the running users every second, and one {"t":"r",...} per request.
+"""
+
+import json
+import os
+import time
+
+import gevent
+from locust import events
+
+_out = os.fdopen(int(os.environ.get("DLT_LOCUST_FD", "3")), "w", buffering=1 << 16, encoding="utf-8")
+
+
+def _emit(message):
+    _out.write(json.dumps(message, separators=(",", ":")) + "\n")
+
+
+def _flush():
+    try:
+        _out.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        # The agent is gone or closed the stream: nothing left to tell it.
+        pass
+
+
+@events.request.add_listener
+def _on_request(request_type=None, name=None, response_time=None, response_length=None, response=None,
+                context=None, exception=None, start_time=None, url=None, **_):
+    elapsed = float(response_time or 0)
+    started = float(start_time) if start_time else time.time() - elapsed / 1000
+    status = getattr(response, "status_code", 0) if response is not None else 0
+    message = {
+        "t": "r",
+        "n": str(name),
+        "m": str(request_type),
+        "s": int(status or 0),
+        "rt": elapsed,
+        "st": started,
+        "l": int(response_length or 0),
+    }
+    if exception is not None:
+        message["ek"] = type(exception).__name__
+        message["e"] = str(exception)[:500]
+    _emit(message)
+
+
+def _report(environment):
+    # Users every second, and a flush so the agent's live view lags by at most ~0.2 s.
+    ticks = 0
+    while True:
+        gevent.sleep(0.2)
+        ticks += 1
+        runner = environment.runner
+        if ticks % 5 == 0 and runner is not None:
+            _emit({"t": "u", "u": int(runner.user_count)})
+        _flush()
+
+
+@events.init.add_listener
+def _on_init(environment, **_):
+    _emit({"t": "init"})
+    _flush()
+    gevent.spawn(_report, environment)
+
+
+@events.test_start.add_listener
+def _on_test_start(environment, **_):
+    _emit({"t": "start"})
+    _flush()
+
+
+@events.quitting.add_listener
+def _on_quitting(environment, **_):
+    _emit({"t": "u", "u": 0})
+    _flush()

@@ -1,0 +1,227 @@
+/**
+ * Runs a test's external load: one headless Locust process per `ExternalRun`, each in its own
+ * process group, with our plugin (`dlt_locust_plugin.py`) loaded beside the user's locustfile.
+ * The plugin writes one JSON line per request on file descriptor 3; each becomes a sample in
+ * the sink, so Locust's requests go through the same histograms, snapshots, thresholds and
+ * merge as the engine's. A locustfile Locust cannot load is bad input (its error shown); a
+ * stop ends the process group (SIGTERM, then SIGKILL).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SampleSink } from '@dlt/engine';
+import { badInput, DltError, ErrorCode, type ExternalRun } from '@dlt/model';
+import { findLocust } from './find-locust.ts';
+import { type LocustLine, parseLocustLine, toSample } from './locust-lines.ts';
+
+const pluginPath = fileURLToPath(new URL('./dlt_locust_plugin.py', import.meta.url));
+
+/** How long Locust may take to import the locustfiles before the run is given up. */
+const loadTimeoutMs = 60_000;
+/** After SIGTERM, how long before SIGKILL on a cancel. */
+const cancelGraceMs = 5_000;
+/** Bytes of Locust's stderr kept for error messages. */
+const stderrKept = 16_384;
+
+export interface ExternalOptions {
+  readonly sink: SampleSink;
+  readonly signal?: AbortSignal;
+  /** Start at this wall-clock instant (epoch ms) rather than at once. */
+  readonly startAtEpochMs?: number;
+  readonly onStart?: (epochMs: number) => void;
+  readonly log?: (line: string) => void;
+}
+
+/** Runs every external run (in parallel, each after its start time); resolves when all have ended. */
+export async function runExternal(
+  runs: readonly ExternalRun[],
+  options: ExternalOptions,
+): Promise<{ readonly interrupted: boolean }> {
+  const bin = await findLocust(options.log);
+  await sleep((options.startAtEpochMs ?? 0) - Date.now(), options.signal);
+  options.onStart?.(Date.now());
+  const users = runs.map(() => 0);
+  const setUsers = (i: number, n: number) => {
+    users[i] = n;
+    options.sink.setVus(users.reduce((a, b) => a + b, 0));
+  };
+  await Promise.all(
+    runs.map(async (run, i) => {
+      await sleep(run.startTimeMs, options.signal);
+      if (options.signal?.aborted) return;
+      await runLocust(bin, run, options, (n) => setUsers(i, n));
+    }),
+  );
+  return { interrupted: options.signal?.aborted ?? false };
+}
+
+/** The command line of one run: headless, users, spawn rate, run time, host, quiet output. */
+export function locustArgs(run: ExternalRun): string[] {
+  return [
+    '-f',
+    `${run.file},${pluginPath}`,
+    '--headless',
+    '--users',
+    String(run.users),
+    '--spawn-rate',
+    String(run.spawnRate),
+    '--run-time',
+    `${Math.max(1, Math.ceil(run.runTimeMs / 1000))}s`,
+    '--stop-timeout',
+    String(Math.ceil(run.stopTimeoutMs / 1000)),
+    // Failed requests are our results to judge (thresholds), not an error of the process.
+    '--exit-code-on-error',
+    '0',
+    '--only-summary',
+    '--loglevel',
+    'WARNING',
+    ...(run.host !== undefined ? ['--host', run.host] : []),
+    ...run.userClasses,
+  ];
+}
+
+/** The process's environment: what a program needs to run, and the test's variables. */
+function processEnv(run: ExternalRun): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ']) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
+  // Variables of the test win, except ours: the plugin's stream and no bytecode beside user files.
+  return { ...env, ...run.env, DLT_LOCUST_FD: '3', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
+}
+
+function runLocust(bin: string, run: ExternalRun, options: ExternalOptions, onUsers: (n: number) => void) {
+  const child = spawn(bin, locustArgs(run), {
+    cwd: dirname(run.file),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    env: processEnv(run),
+  });
+  return new Promise<void>((resolve, reject) => {
+    let loaded = false;
+    let stoppedByUs = false;
+    let stderr = '';
+    const timers: NodeJS.Timeout[] = [];
+    const stop = (graceMs: number) => {
+      if (stoppedByUs) return;
+      stoppedByUs = true;
+      signalGroup(child, 'SIGTERM');
+      timers.push(setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs));
+    };
+    const onAbort = () => stop(cancelGraceMs);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    timers.push(setTimeout(() => !loaded && stop(0), loadTimeoutMs));
+    const onLine = (line: LocustLine) => {
+      switch (line.t) {
+        case 'r':
+          options.sink.record(toSample(line, run.name));
+          return;
+        case 'u':
+          onUsers(line.u);
+          return;
+        case 'init':
+          loaded = true;
+          return;
+        case 'start':
+          // Locust stops itself at --run-time; this is the backstop (a shape class, a stuck task).
+          timers.push(setTimeout(() => stop(run.stopTimeoutMs + cancelGraceMs), run.runTimeMs + 5_000));
+          return;
+        default:
+          return assertNever(line);
+      }
+    };
+    readLines(child, onLine);
+    child.stdout?.resume();
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => {
+      stderr = (stderr + d).slice(-stderrKept);
+    });
+    child.on('error', (e) => {
+      cleanup();
+      reject(new DltError(ErrorCode.Internal, `cannot start ${bin}: ${e.message}`));
+    });
+    const cleanup = () => {
+      for (const t of timers) clearTimeout(t);
+      options.signal?.removeEventListener('abort', onAbort);
+      onUsers(0);
+    };
+    child.on('close', (code, sig) => {
+      cleanup();
+      if (!loaded && !options.signal?.aborted) return reject(loadError(run, stderr, code, sig));
+      // Locust stops itself on a bad test (no host, a User class raising at start): the user's to fix.
+      if (code !== 0 && !stoppedByUs) {
+        return reject(
+          badInput(
+            [{ file: run.file, message: `Locust stopped with ${sig ?? `code ${code}`}:\n${tail(stderr)}` }],
+            `${run.file}: Locust failed`,
+          ),
+        );
+      }
+      resolve();
+    });
+  });
+}
+
+/** Locust could not load the locustfile (a syntax or import error, no User class…): bad input, with its words. */
+function loadError(run: ExternalRun, stderr: string, code: number | null, sig: NodeJS.Signals | null): DltError {
+  const said = tail(stderr) || `Locust exited with ${sig ?? `code ${code}`} before loading it`;
+  const where = /File "([^"]+)", line (\d+)/g;
+  let line: number | undefined;
+  for (const m of said.matchAll(where)) if (m[1] === run.file) line = Number(m[2]);
+  return badInput(
+    [{ file: run.file, ...(line !== undefined ? { line } : {}), message: `Locust could not load it:\n${said}` }],
+    `${run.file}: Locust could not run the locustfile`,
+  );
+}
+
+/** The last lines of Locust's output that tell what went wrong. */
+function tail(text: string): string {
+  const lines = text.trimEnd().split('\n');
+  // Locust prints its (empty) statistics table after the error: keep what came before it.
+  const table = lines.findIndex((l) => /^Type\s+Name\s/.test(l));
+  return (table >= 0 ? lines.slice(0, table) : lines).slice(-20).join('\n').trimEnd();
+}
+
+/** Splits fd 3 into lines (each at most 1 MiB; a longer one is dropped) and parses them. */
+function readLines(child: ChildProcess, onLine: (line: LocustLine) => void): void {
+  const stream = child.stdio[3] as NodeJS.ReadableStream | null;
+  if (!stream) return;
+  let buffered = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const parts = (buffered + chunk).split('\n');
+    buffered = parts.pop() ?? '';
+    if (buffered.length > 1 << 20) buffered = '';
+    for (const text of parts) {
+      const parsed = parseLocustLine(text);
+      if (parsed) onLine(parsed);
+    }
+  });
+}
+
+function signalGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected line ${JSON.stringify(x)}`);
+}
