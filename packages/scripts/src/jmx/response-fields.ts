@@ -51,10 +51,17 @@ export function bodyText(res: HttpResponse): string {
   return typeof res.body === 'string' ? res.body : Buffer.from(res.body).toString('utf8');
 }
 
-/** The response's status line and headers, as JMeter shows them. */
+/**
+ * The response's status line and headers, as JMeter shows them. Header names arrive lower-cased;
+ * they are written in the usual capitalisation (`Set-Cookie`, `X-Session`), as servers send them
+ * and as the regular expressions of real plans expect.
+ */
 function headerBlock(res: HttpResponse): string {
   const lines = [`HTTP/1.1 ${res.status} ${STATUS_CODES[res.status] ?? ''}`];
-  for (const [k, v] of Object.entries(res.headers)) for (const one of v.split('\n')) lines.push(`${k}: ${one}`);
+  for (const [k, v] of Object.entries(res.headers)) {
+    const name = k.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+    for (const one of v.split('\n')) lines.push(`${name}: ${one}`);
+  }
   return lines.join('\n');
 }
 

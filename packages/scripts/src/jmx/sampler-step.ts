@@ -72,19 +72,18 @@ export function httpStep(sampler: HttpSampler, scope: SamplerScope, isStatic: bo
     }
     let failure: string | null = null;
     const started = performance.now();
-    let res = await ctx.send(
-      send,
-      sampler.manualRedirects > 0 ? { verify: (r) => storeCookies(t, built, r) } : { verify: (r) => verify(r) },
-    );
+    // A redirect that will be followed here only keeps its cookies; any other response (the
+    // first one included, when the server does not redirect) is extracted from and asserted.
+    const follows = (r: HttpResponse, hop: number) => hop < sampler.manualRedirects && isRedirect(r);
+    let res = await ctx.send(send, { verify: (r) => (follows(r, 0) ? storeCookies(t, built, r) : verify(r)) });
     // With a cookie manager, redirects are followed here, each hop a sample under the sampler's
     // label, so the cookies every hop sets are kept (the engine would only show the last hop's).
     for (let hop = 0; hop < sampler.manualRedirects && isRedirect(res) && !ctx.signal.aborted; hop++) {
       const next = redirected(built, res, t, responseBody);
       if (next === undefined) break;
       built = next;
-      const last = hop + 1 >= sampler.manualRedirects;
       res = await ctx.send(built.request, {
-        verify: (r) => (isRedirect(r) && !last ? storeCookies(t, built, r) : verify(r)),
+        verify: (r) => (follows(r, hop + 1) ? storeCookies(t, built, r) : verify(r)),
       });
     }
     if (ctx.signal.aborted && res.error === 'aborted') return 'stop';

@@ -1,0 +1,169 @@
+/**
+ * JMeter plans on the real engine, what the loopback target receives: extracted values carried
+ * into later requests, every controller, the functions, CSV rows in order, timers' pacing and
+ * assertions failing the right samples.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { byLabel, runPlan, Target } from './jmx-kit.ts';
+
+test('extract-and-carry.jmx: JSON, regex (headers), boundary and CSS extractors feed later requests; If, Loop, While, Once Only, Transaction', async (t) => {
+  let polls = 0;
+  const target = await Target.start({
+    '/login': (r, res) =>
+      res
+        .writeHead(200, { 'X-Session': `s${r.body.slice(-1)}`, 'content-type': 'application/json' })
+        .end(JSON.stringify({ token: `tok-${r.body}`, items: [{ id: 7 }, { id: 8 }], note: '<b>hi there</b>' })),
+    '/profile': (_r, res) => res.end('<html><a class="next" href="/next/page">more</a></html>'),
+    '/poll': (_r, res) => res.end(++polls % 3 === 0 ? 'state=done' : 'state=busy'),
+  });
+  t.after(() => target.close());
+  const result = await runPlan('extract-and-carry.jmx', target);
+  const profiles = target.at('/profile');
+  assert.equal(profiles.length, 4);
+  for (const p of profiles) {
+    assert.match(p.headers.authorization ?? '', /^Bearer tok-user=u[12]$/);
+    assert.match(p.query.get('session') ?? '', /^s[12]$/);
+    assert.equal(p.query.get('first'), '7');
+    assert.equal(p.query.get('ids'), '2:8', '$..id matched twice; the second is 8');
+    assert.equal(p.query.get('greet'), 'hi there');
+  }
+  assert.equal(target.at('/next/page').length, 4, 'the CSS extractor took the link');
+  assert.equal(target.at('/if').length, 4);
+  assert.equal(target.at('/never').length, 0);
+  const loops = target.at('/loop').map((r) => Number(r.query.get('n')));
+  assert.equal(loops.length, 12);
+  assert.deepEqual(
+    loops.sort((a, b) => a - b),
+    [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6],
+    'a per-thread counter goes on across iterations',
+  );
+  assert.equal(target.at('/once').length, 2, 'once per thread');
+  assert.ok(polls >= 3, 'the While loop polled until done');
+  const labels = byLabel(result);
+  assert.equal(labels['checkout flow']?.requests, 4, 'a transaction is a label of its own');
+  assert.equal(result.totals.failures, 0);
+});
+
+test('controllers.jmx: Simple, Random, Random Order, Interleave, Throughput, Switch, ForEach, Runtime; a disabled controller is skipped', async (t) => {
+  const target = await Target.start();
+  t.after(() => target.close());
+  await runPlan('controllers.jmx', target);
+  const n = (path: string) => target.at(path).length;
+  assert.deepEqual([n('/simple/a'), n('/simple/b')], [4, 4]);
+  assert.equal(n('/random/a') + n('/random/b'), 4, 'one child per pass');
+  assert.deepEqual([n('/order/a'), n('/order/b')], [4, 4]);
+  assert.deepEqual([n('/inter/a'), n('/inter/b')], [2, 2]);
+  assert.equal(n('/half'), 2, '50 % of 4 passes');
+  assert.equal(n('/first-only'), 1, 'total executions 1');
+  assert.deepEqual([n('/switch/pay'), n('/switch/browse')], [4, 0]);
+  assert.deepEqual(
+    target.at('/each').map((r) => r.query.get('v')),
+    ['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c'],
+  );
+  assert.ok(n('/runtime') >= 4 && n('/runtime') <= 16, `${n('/runtime')} runtime passes`);
+  assert.equal(n('/disabled'), 0);
+});
+
+test('functions.jmx: __P/__property with -J/-G properties, __Random, __RandomString, __time, __UUID, __counter, __threadNum, __V, __urlencode, __base64Encode, __jexl3', async (t) => {
+  const target = await Target.start();
+  t.after(() => target.close());
+  const before = Date.now();
+  await runPlan('functions.jmx', target, { properties: { env: 'staging', base: '/from-property' } });
+  const calls = target.at('/fn');
+  assert.equal(calls.length, 4);
+  for (const c of calls) {
+    const q = Object.fromEntries(c.query);
+    assert.equal(q.p, 'staging', '__P reads a property');
+    assert.equal(q.prop, 'eu', '__property falls back to its default');
+    assert.equal(q.rnd, '5');
+    assert.equal(q.reuse, q.stored, 'a function stores its value in the named variable');
+    assert.match(q.rs, /^[ab]{6}$/);
+    assert.ok(Number(q.now) >= before && Number(q.now) <= Date.now());
+    assert.equal(q.year, String(new Date().getFullYear()));
+    assert.match(q.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(q.v, 'two', '__V evaluates a nested name');
+    assert.equal(q.enc, 'a+b%26c');
+    assert.equal(q.b64, Buffer.from('user:pw').toString('base64'));
+    assert.equal(q.cond, q.thread === '1' ? 'true' : 'false');
+    assert.equal(q.udv, '/from-property', 'user-defined variables see properties');
+  }
+  assert.deepEqual(
+    calls.map((c) => Number(c.query.get('global'))).sort(),
+    [1, 2, 3, 4],
+    'a counter shared by all threads',
+  );
+  for (const thread of ['1', '2']) {
+    const mine = calls.filter((c) => c.query.get('thread') === thread).map((c) => c.query.get('mine'));
+    assert.deepEqual(mine, ['1', '2'], `thread ${thread} counts on its own`);
+  }
+  assert.equal(new Set(calls.map((c) => c.query.get('uuid'))).size, 4);
+});
+
+test('csv-data-set.jmx: rows in order; <EOF> without recycle, wrap-around with it; quoted fields and a header line', async (t) => {
+  const target = await Target.start();
+  t.after(() => target.close());
+  await runPlan('csv-data-set.jmx', target);
+  assert.deepEqual(
+    target.at('/read').map((r) => [r.query.get('user'), r.query.get('role'), r.query.get('city'), r.query.get('zip')]),
+    [
+      ['alice', 'admin', 'Paris, FR', '75001'],
+      ['bob', 'user', 'Lyon', '69001'],
+      ['carol', 'user', 'Paris, FR', '75001'],
+      ['<EOF>', '<EOF>', 'Lyon', '69001'],
+      ['<EOF>', '<EOF>', 'Paris, FR', '75001'],
+    ],
+  );
+});
+
+test('csv-stop-thread.jmx: the thread stops when its rows run out', async (t) => {
+  const target = await Target.start();
+  t.after(() => target.close());
+  await runPlan('csv-stop-thread.jmx', target);
+  assert.deepEqual(
+    target.at('/read').map((r) => r.query.get('user')),
+    ['alice', 'bob', 'carol'],
+  );
+});
+
+test('assertions.jmx: Response (contains, not, equals code, or), Duration, Size and JSON assertions fail exactly their samples', async (t) => {
+  const answers: Record<string, string> = { welcome: 'welcome home', denied: 'access denied', fine: 'all good' };
+  const target = await Target.start({
+    '/text': (r, res) => res.end(answers[r.query.get('say') ?? ''] ?? r.query.get('say')),
+    '/slow': (_r, res) => setTimeout(() => res.end('late'), 150),
+    '/json': (_r, res) => res.end('{"status":"ok"}'),
+    '/missing': (_r, res) => res.writeHead(404).end('no'),
+  });
+  t.after(() => target.close());
+  const labels = byLabel(await runPlan('assertions.jmx', target));
+  const failures = Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, [v.requests, v.failures]]));
+  assert.deepEqual(failures, {
+    welcome: [2, 0],
+    denied: [2, 2],
+    'not error': [2, 0],
+    'code equals': [2, 2],
+    either: [2, 0],
+    slow: [2, 2],
+    small: [2, 0],
+    'json ok': [2, 0],
+    'json bad': [2, 2],
+    missing: [2, 2],
+  });
+  assert.equal(labels.denied.errors.assertion, 2, 'an assertion failure is its own error kind');
+  assert.equal(target.received.length, 20);
+});
+
+test('constant-timer.jmx and timers.jmx: constant, Gaussian and Constant Throughput timers pace the samplers', async (t) => {
+  const target = await Target.start();
+  t.after(() => target.close());
+  await runPlan('constant-timer.jmx', target, { properties: { think: '80' } });
+  const paced = target.at('/paced').map((r) => r.at);
+  assert.equal(paced.length, 5);
+  for (let i = 1; i < paced.length; i++) assert.ok(paced[i] - paced[i - 1] >= 75, `gap ${paced[i] - paced[i - 1]}`);
+  await runPlan('timers.jmx', target);
+  const ctt = target.at('/ctt').map((r) => r.at);
+  assert.equal(ctt.length, 4);
+  for (let i = 1; i < ctt.length; i++) assert.ok(ctt[i] - ctt[i - 1] >= 90, `throughput gap ${ctt[i] - ctt[i - 1]}`);
+  const gauss = target.at('/gauss').map((r) => r.at);
+  for (let i = 1; i < gauss.length; i++) assert.ok(gauss[i] - ctt[i - 1] >= 55, 'the Gaussian timer waits its delay');
+});
