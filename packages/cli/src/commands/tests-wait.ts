@@ -1,11 +1,11 @@
 /**
  * `dlt tests run --wait`: follows a run on the server to its end — its status polled once a
- * second, its numbers from the run's live stream when the server has one — printing one line a
- * second like `dlt run`'s live line, then gives the exit code the outcome deserves.
+ * second, its numbers from the run's live stream (the server's merged seconds) when it has one —
+ * printing one line a second like `dlt run`'s live line, then gives the exit code the outcome
+ * deserves.
  */
 import { ApiError, type DltClient, type Scenario, terminalStatuses } from '@dlt/client';
-import { mergeSnapshots } from '@dlt/metrics';
-import type { RunSummary, Snapshot } from '@dlt/model';
+import type { RunSummary } from '@dlt/model';
 import { exitCodes } from '../exit-codes.ts';
 import { formatClock, painter } from '../output/format.ts';
 import { renderLive } from '../output/live.ts';
@@ -62,20 +62,21 @@ export async function waitForRun(client: DltClient, started: Scenario, o: WaitOp
 }
 
 /**
- * The run's numbers so far, from its live stream: each task's snapshot of each second counted
- * once (a late subscriber is sent what it missed), the newest second merged over the tasks.
+ * The run's numbers so far, from its live stream's `second` events: each one all tasks of a
+ * second merged by the server, sent again (same `at`) when a late task's part joins it, so the
+ * newest version of each second counts and their sum is the run's total.
  */
 class LiveNumbers {
-  readonly #seen = new Set<string>();
-  readonly #seconds = new Map<number, Snapshot[]>();
+  readonly #seconds = new Map<number, LiveSecondView>();
+  #newest: LiveSecondView | undefined;
   #requests = 0;
   #failures = 0;
 
   async follow(client: DltClient, runId: string, signal: AbortSignal): Promise<void> {
     try {
       for await (const e of client.live(runId, { signal })) {
-        const part = snapshotOf(e.data);
-        if (part) this.#add(part.taskId, part.snapshot);
+        const second = e.event === 'second' ? secondOf(e.data) : undefined;
+        if (second) this.#add(second);
       }
     } catch {
       // No live stream (an older server, or none for this run): the status line still shows.
@@ -83,9 +84,8 @@ class LiveNumbers {
   }
 
   line(elapsedMs: number, status: string, colour: boolean): string {
-    const newest = Math.max(...this.#seconds.keys());
-    if (!Number.isFinite(newest) || status !== 'running') return `[${formatClock(elapsedMs).padStart(6)}] ${status}`;
-    const s = mergeSnapshots(this.#seconds.get(newest) ?? []);
+    const s = this.#newest;
+    if (!s || status !== 'running') return `[${formatClock(elapsedMs).padStart(6)}] ${status}`;
     return renderLive(
       {
         elapsedMs,
@@ -100,25 +100,40 @@ class LiveNumbers {
     );
   }
 
-  #add(taskId: string, s: Snapshot): void {
-    const key = `${taskId} ${s.at}`;
-    if (this.#seen.has(key)) return;
-    this.#seen.add(key);
-    this.#requests += s.totals.requests;
-    this.#failures += s.totals.failures;
-    this.#seconds.set(s.at, [...(this.#seconds.get(s.at) ?? []), s]);
-    // Only the newest seconds are shown; older ones are dropped to keep memory flat.
-    for (const at of this.#seconds.keys()) if (at < s.at - 5_000) this.#seconds.delete(at);
+  #add(s: LiveSecondView): void {
+    const before = this.#seconds.get(s.at);
+    this.#requests += s.totals.requests - (before?.totals.requests ?? 0);
+    this.#failures += s.totals.failures - (before?.totals.failures ?? 0);
+    this.#seconds.set(s.at, s);
+    if (!this.#newest || s.at >= this.#newest.at) this.#newest = s;
+    // A second is re-sent only while the server keeps its parts (two minutes): older ones go.
+    for (const at of this.#seconds.keys()) if (at < s.at - 300_000) this.#seconds.delete(at);
   }
 }
 
-/** A task's second from a live event: `{ taskId, snapshot }`, or a bare snapshot. */
-function snapshotOf(data: unknown): { taskId: string; snapshot: Snapshot } | undefined {
-  const o = data as { snapshot?: unknown; taskId?: unknown } | null;
-  if (!o || typeof o !== 'object') return undefined;
-  const s = ('snapshot' in o ? o.snapshot : o) as Snapshot | null;
-  if (!s || typeof s !== 'object' || typeof s.at !== 'number' || typeof s.totals !== 'object') return undefined;
-  return { taskId: typeof o.taskId === 'string' ? o.taskId : '', snapshot: s };
+/** The fields of a `second` event this line reads. */
+interface LiveSecondView {
+  readonly at: number;
+  readonly durationMs: number;
+  readonly vus: number;
+  readonly totals: {
+    readonly requests: number;
+    readonly failures: number;
+    readonly responseTime: { readonly p95: number };
+  };
+}
+
+function secondOf(data: unknown): LiveSecondView | undefined {
+  const s = data as LiveSecondView | null;
+  const t = s?.totals;
+  const ok =
+    typeof s?.at === 'number' &&
+    typeof s.durationMs === 'number' &&
+    typeof s.vus === 'number' &&
+    typeof t?.requests === 'number' &&
+    typeof t.failures === 'number' &&
+    typeof t.responseTime?.p95 === 'number';
+  return ok ? (s as LiveSecondView) : undefined;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -10,6 +10,9 @@ import { parseArgs } from 'node:util';
 import { ApiError, createClient, type DltClient, type Scenario, type ScenarioInput } from '@dlt/client';
 import { badInput, formatProblem, type Problem, type RunSummary } from '@dlt/model';
 import { parse as parseYaml } from 'yaml';
+import type { JunitInput } from '../ci/junit.ts';
+import { parseCiFlags, regressionExit, writeCiOutputs } from '../ci/outputs.ts';
+import { checkRegression, type RegressionVerdict } from '../ci/regression.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { painter } from '../output/format.ts';
 import { renderSummary } from '../output/summary-report.ts';
@@ -63,13 +66,21 @@ its options). With --wait it follows the run once a second and exits like 'dlt r
   -q, --quiet              with --wait: no progress lines
 (and the wrapping options of create)
 
+For CI (with --wait):
+      --junit PATH         write a JUnit XML report: a test case per threshold and per check
+  -o, --out json=PATH      write the run's summary as JSON (repeatable)
+      --fail-on-regression PCT
+                           compare with the test's baseline run; exit 99 when the p95 response
+                           time or the error rate is worse by more than PCT percent
+
 ${common}
 `,
   cancel: `Usage: dlt tests cancel ID [options]\n\nCancels the test's running run; what it measured is kept.\n\n${common}\n`,
   results: `Usage: dlt tests results ID [--run RUNID] [options]
 
 Prints the results of the test's latest run (or of RUNID). Exit code 99 when a threshold was
-crossed, 1 when the run failed or was cancelled.
+crossed, 1 when the run failed or was cancelled. Takes --junit, --out and --fail-on-regression
+as 'dlt tests run' does.
 
 ${common}
 `,
@@ -91,17 +102,22 @@ const options = {
   wait: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   run: { type: 'string' },
+  junit: { type: 'string' },
+  out: { type: 'string', short: 'o', multiple: true },
+  'fail-on-regression': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+
+const ciFlags = ['junit', 'out', 'fail-on-regression'] as const;
 
 /** Which options each subcommand takes besides the common ones. */
 const accepts: Record<Sub, readonly (keyof Values)[]> = {
   list: ['tags'],
   create: ['name', 'description', 'region', 'tasks', 'concurrency', 'id'],
-  run: ['name', 'description', 'region', 'tasks', 'concurrency', 'id', 'wait', 'quiet'],
+  run: ['name', 'description', 'region', 'tasks', 'concurrency', 'id', 'wait', 'quiet', ...ciFlags],
   cancel: [],
-  results: ['run'],
+  results: ['run', ...ciFlags],
 };
 
 export async function testsCommand(argv: readonly string[]): Promise<number> {
@@ -153,6 +169,12 @@ function parseTests(name: Sub, argv: readonly string[]) {
       message: wants === 0 ? 'takes no arguments' : `expected one ${what}, got ${parsed.positionals.length}`,
     });
   }
+  parseCiFlags(parsed.values, problems);
+  if (name === 'run' && !parsed.values.wait) {
+    for (const flag of ciFlags) {
+      if (parsed.values[flag] !== undefined) problems.push({ field: `--${flag}`, message: 'needs --wait' });
+    }
+  }
   if (problems.length > 0) throw badInput(problems, 'bad arguments');
   return parsed;
 }
@@ -199,7 +221,7 @@ const subcommands: Record<Sub, Run> = {
     }
     const colour = process.stderr.isTTY === true && !process.env.NO_COLOR;
     const end = await waitForRun(client, started, { quiet: v.quiet ?? false, out: process.stderr, colour });
-    return report(end, v);
+    return finish(client, end, v);
   },
   async cancel(client, v, [id]) {
     const answer = await client.cancelScenario(id);
@@ -210,9 +232,51 @@ const subcommands: Record<Sub, Run> = {
   async results(client, v, [id]) {
     const scenario = await client.getScenario(id, { history: false });
     const run = v.run ? await client.getTestRun(id, v.run) : scenario;
-    return report({ ...scenario, ...run }, v);
+    return finish(client, { ...scenario, ...run }, v);
   },
 };
+
+/** Prints a run's results, checks it against the baseline and writes the CI outputs; the exit code. */
+async function finish(client: DltClient, s: Scenario, v: Values): Promise<number> {
+  const code = report(s, v);
+  const ci = parseCiFlags(v, []);
+  const junit: JunitInput = {
+    name: s.testName,
+    status: s.status,
+    ...(s.errorReason ? { errorReason: s.errorReason } : {}),
+    ...(s.summary ? { summary: s.summary } : {}),
+  };
+  let verdict: RegressionVerdict | undefined;
+  let skipped: string | undefined;
+  if (ci.failOnRegression !== undefined) {
+    const against = await baselineSummary(client, s);
+    if ('skipped' in against) skipped = against.skipped;
+    else if (s.summary) verdict = checkRegression(s.summary, against.summary, against.baselineId, ci.failOnRegression);
+    if (skipped) process.stderr.write(`regression: not checked: ${skipped}\n`);
+  }
+  const json = s.summary ?? { status: s.status, ...(s.errorReason ? { errorReason: s.errorReason } : {}) };
+  await writeCiOutputs(
+    ci,
+    { ...junit, ...(verdict ? { regression: verdict } : {}), ...(skipped ? { regressionSkipped: skipped } : {}) },
+    json,
+  );
+  return regressionExit(verdict, code, process.stderr);
+}
+
+/** The summary of the test's baseline run, or why there is none to compare with. */
+async function baselineSummary(
+  client: DltClient,
+  s: Scenario,
+): Promise<{ baselineId: string; summary: RunSummary } | { skipped: string }> {
+  const { baselineId } = await client.getBaseline(s.testId, { data: false });
+  if (!baselineId)
+    return { skipped: `test ${s.testId} has no baseline (set one with PUT /api/scenarios/${s.testId}/baseline)` };
+  if (baselineId === s.testRunId) return { skipped: `run ${baselineId} is the baseline itself` };
+  if (!s.summary) return { skipped: `run ${s.testRunId ?? '?'} has no results` };
+  const base = await client.getTestRun(s.testId, baselineId);
+  if (!base.summary) return { skipped: `baseline run ${baselineId} has no results` };
+  return { baselineId, summary: base.summary };
+}
 
 /** Prints a run's results and returns the exit code its outcome deserves. */
 function report(s: Scenario, v: Values): number {
