@@ -36,6 +36,7 @@ export class H2Exchange {
   #resolve: ((response: ClientResponse) => void) | null = null;
   #timer: NodeJS.Timeout | null = null;
   #stream: ClientHttp2Stream | null = null;
+  #session: H2Session | null = null;
 
   #startedAt = performance.now();
   #blocked = 0;
@@ -120,12 +121,13 @@ export class H2Exchange {
 
   #open(session: H2Session, h2: ClientHttp2Session): void {
     const parts = this.#req.h2!;
+    this.#session = session;
     this.#writeAt = performance.now();
     let stream: ClientHttp2Stream;
     try {
       stream = h2.request(parts.headers, { endStream: parts.body === null });
     } catch (err) {
-      this.fail(errorKindOf(err, 'exchange'), errorMessageOf(err));
+      this.#onError(err as Error); // a session closed since it was found: sent again on a new one
       return;
     }
     session.countStream();
@@ -169,7 +171,9 @@ export class H2Exchange {
   };
 
   #onError = (err: Error & { code?: string }): void => {
-    const refused = this.#stream?.rstCode === NGHTTP2_REFUSED_STREAM || unprocessed.has(err.code ?? '');
+    const gone = unprocessed.has(err.code ?? '');
+    if (gone) this.#session?.retire(); // so that the retry finds a new session
+    const refused = gone || this.#stream?.rstCode === NGHTTP2_REFUSED_STREAM;
     if (refused && this.#status === 0 && !this.#retried && this.#resolve !== null) this.#retry();
     else this.fail(errorKindOf(err, 'exchange'), errorMessageOf(err));
   };

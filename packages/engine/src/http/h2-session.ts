@@ -64,12 +64,12 @@ export class H2Session {
 
   /** Counts a stream opened on the session, retiring it before its stream ids run out. */
   countStream(): void {
-    if (++this.#streams >= maxStreams) this.#retire();
+    if (++this.#streams >= maxStreams) this.retire();
   }
 
   /** Closes the session at once; its streams end. */
   destroy(): void {
-    this.#retire();
+    this.retire();
     this.session?.destroy();
     this.#socket?.destroy();
   }
@@ -127,12 +127,12 @@ export class H2Session {
     this.session = session;
     // Each stream gets the session's error on its own; this listener only keeps it from being unhandled.
     session.on('error', ignore);
-    session.on('goaway', () => this.#retire());
-    session.on('close', () => this.#retire());
+    session.on('goaway', () => this.retire());
+    session.on('close', () => this.retire());
   }
 
   /** Takes no new streams; those open finish, then the session closes. */
-  #retire(): void {
+  retire(): void {
     if (!this.usable) return;
     this.usable = false;
     this.session?.close();
