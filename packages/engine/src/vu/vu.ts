@@ -2,7 +2,16 @@
  * One virtual user: its own HTTP client, its variables, and the `VuContext` its program sees.
  * Every request becomes a sample; an iteration that throws is counted, never fatal.
  */
-import type { HttpRequest, HttpResponse, PreparedRequest, Sample, SendOptions, VuContext, VuProgram } from '@dlt/model';
+import type {
+  HttpRequest,
+  HttpResponse,
+  PreparedRequest,
+  Sample,
+  ScriptMetric,
+  SendOptions,
+  VuContext,
+  VuProgram,
+} from '@dlt/model';
 import type { HttpClient } from '../http/types.ts';
 import type { SampleSink } from '../sample-sink.ts';
 import { sleep } from './sleep.ts';
@@ -27,19 +36,32 @@ export class Vu {
   readonly scenario: string;
   /** What the program gets: the VU's measured, stoppable view of the world. */
   readonly context: VuContext;
-  readonly #vars = new Map<string, unknown>();
   readonly #options: VuOptions;
+  /** Made on first use: many programs keep nothing across iterations. */
+  #vars: Map<string, unknown> | null = null;
   #iteration = 0;
   #controller = new AbortController();
   /** How late the running iteration started, charged to its first request (null once sent). */
   #lagMs: number | null = null;
   #ready: Promise<boolean> | null = null;
+  /** Set once `init` succeeded, so each iteration then starts at once rather than a turn later. */
+  #initialised = false;
+  /** The VU's own pending sleep, woken by its timer or by `interrupt` (no abort listener per sleep). */
+  #wake: (() => void) | null = null;
+  #sleepTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #endSleep = (): void => {
+    clearTimeout(this.#sleepTimer);
+    this.#sleepTimer = undefined;
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  };
 
   constructor(options: VuOptions) {
     this.id = options.id;
     this.scenario = options.scenario;
     this.#options = options;
-    this.context = this.#makeContext();
+    this.context = new VuView(this);
   }
 
   /** Iterations started so far (the next iteration's 0-based number). */
@@ -56,9 +78,65 @@ export class Vu {
   /**
    * Runs one iteration. `intendedAt` (open models) is when it should have started: the lag
    * until it really starts is added to its first request's latency, so a late start is seen.
+   * Once the VU is initialised the program runs synchronously up to its first wait, so an
+   * open model's arrival is sent in the same turn as the scheduler starts it.
    */
-  async runIteration(intendedAt?: number): Promise<IterationOutcome> {
-    if (!(await this.init())) return 'broken';
+  runIteration(intendedAt?: number): Promise<IterationOutcome> {
+    if (this.#initialised) return this.#iterate(intendedAt);
+    return this.init().then((ok) => (ok ? this.#iterate(intendedAt) : 'broken'));
+  }
+
+  /** Hard stop: aborts the running iteration (its requests and sleeps end at once). */
+  interrupt(): void {
+    this.#controller.abort();
+    this.#endSleep();
+  }
+
+  /** Closes the VU's connections. */
+  close(): void {
+    this.interrupt();
+    this.#options.client.close();
+  }
+
+  /** The program's `vars`. */
+  get vars(): Map<string, unknown> {
+    this.#vars ??= new Map();
+    return this.#vars;
+  }
+
+  /** The program's `signal`: aborted when the VU must stop. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** The program's `prepare`. */
+  prepare(request: HttpRequest): PreparedRequest {
+    return this.#options.client.prepare(request);
+  }
+
+  /** The program's `record`: a sample no single request made, tagged with this VU's scenario. */
+  record(sample: Omit<Sample, 'scenario'>): void {
+    this.#options.sink.record({ ...sample, scenario: this.scenario });
+  }
+
+  /** The program's `metric`: a check outcome or custom metric value of a script (k6). */
+  metric(point: ScriptMetric): void {
+    this.#options.sink.recordMetric?.(this.scenario, point);
+  }
+
+  /** The program's `sleep`: resolves after `ms`, or at once when the VU is stopped. */
+  sleep(ms: number): Promise<void> {
+    const signal = this.#controller.signal;
+    if (signal.aborted || !(ms > 0)) return Promise.resolve();
+    // A second sleep while one is pending (a program sleeping in parallel) takes the general way.
+    if (this.#wake !== null) return sleep(ms, signal);
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+      this.#sleepTimer = setTimeout(this.#endSleep, ms);
+    });
+  }
+
+  async #iterate(intendedAt: number | undefined): Promise<IterationOutcome> {
     if (this.#controller.signal.aborted) this.#controller = new AbortController();
     const signal = this.#controller.signal;
     const startedAt = performance.now();
@@ -78,20 +156,10 @@ export class Vu {
     return interrupted ? 'interrupted' : failed ? 'failed' : 'done';
   }
 
-  /** Hard stop: aborts the running iteration (its requests and sleeps end at once). */
-  interrupt(): void {
-    this.#controller.abort();
-  }
-
-  /** Closes the VU's connections. */
-  close(): void {
-    this.#controller.abort();
-    this.#options.client.close();
-  }
-
   async #runInit(): Promise<boolean> {
     try {
       await this.#options.program.init?.(this.context);
+      this.#initialised = true;
       return true;
     } catch (error) {
       this.#options.onError?.(error);
@@ -99,7 +167,8 @@ export class Vu {
     }
   }
 
-  async #send(request: PreparedRequest | HttpRequest, options?: SendOptions): Promise<HttpResponse> {
+  /** The program's `send`. */
+  async send(request: PreparedRequest | HttpRequest, options?: SendOptions): Promise<HttpResponse> {
     const signal = this.#controller.signal;
     const req = 'request' in request ? request.request : request;
     const startedAt = performance.now();
@@ -116,25 +185,58 @@ export class Vu {
     );
     return res;
   }
+}
 
-  #makeContext(): VuContext {
-    const vu = this;
-    return {
-      vu: this.id,
-      scenario: this.scenario,
-      vars: this.#vars,
-      get iteration() {
-        return vu.#iteration;
-      },
-      get signal() {
-        return vu.#controller.signal;
-      },
-      prepare: (request) => this.#options.client.prepare(request),
-      send: (request, options) => this.#send(request, options),
-      record: (sample) => this.#options.sink.record({ ...sample, scenario: this.scenario }),
-      metric: (point) => this.#options.sink.recordMetric?.(this.scenario, point),
-      sleep: (ms) => sleep(ms, this.#controller.signal),
-    };
+/**
+ * The `VuContext` a program sees: one small object per VU whose methods live on the prototype
+ * (an object literal of arrow functions and getters cost ~1 KB per VU, which 10,000 idle VUs
+ * feel). Methods need their `this`: programs call them as `ctx.send(...)`.
+ */
+class VuView implements VuContext {
+  readonly #vu: Vu;
+
+  constructor(vu: Vu) {
+    this.#vu = vu;
+  }
+
+  get vu(): number {
+    return this.#vu.id;
+  }
+
+  get scenario(): string {
+    return this.#vu.scenario;
+  }
+
+  get iteration(): number {
+    return this.#vu.iterations;
+  }
+
+  get signal(): AbortSignal {
+    return this.#vu.signal;
+  }
+
+  get vars(): Map<string, unknown> {
+    return this.#vu.vars;
+  }
+
+  prepare(request: HttpRequest): PreparedRequest {
+    return this.#vu.prepare(request);
+  }
+
+  send(request: PreparedRequest | HttpRequest, options?: SendOptions): Promise<HttpResponse> {
+    return this.#vu.send(request, options);
+  }
+
+  record(sample: Omit<Sample, 'scenario'>): void {
+    this.#vu.record(sample);
+  }
+
+  metric(point: ScriptMetric): void {
+    this.#vu.metric(point);
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.#vu.sleep(ms);
   }
 }
 

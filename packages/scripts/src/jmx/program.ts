@@ -72,7 +72,7 @@ function leave(t: Thread, p: ProgramParts): void {
 }
 
 async function firstIteration(t: Thread, ctx: VuContext, p: ProgramParts): Promise<void> {
-  if (p.waitsOn !== undefined) await p.waitsOn.gate.wait(ctx.sleep, p.waitsOn.boundMs);
+  if (p.waitsOn !== undefined) await p.waitsOn.gate.wait((ms) => ctx.sleep(ms), p.waitsOn.boundMs);
   p.group.startedAt ??= performance.now();
   const stagger = p.plan.staggerMs * (t.threadNum - 1);
   if (stagger > 0) await ctx.sleep(stagger);
