@@ -6,14 +6,16 @@
 import type { PreparedRequest, VuContext, VuProgram } from '@dlt/model';
 import type { SimpleStep } from './requests.ts';
 
-/** A program sending `steps` in order; `name` keys its prepared requests in the VU's vars. */
-export function simpleProgram(name: string, steps: readonly SimpleStep[]): VuProgram {
-  const key = `dlt.simple.prepared:${name}`;
+/** A program sending `steps` in order; `name` names the scenario it runs. */
+export function simpleProgram(_name: string, steps: readonly SimpleStep[]): VuProgram {
+  // Each VU's prepared requests, kept by the program rather than in the VU's vars: an idle VU
+  // then needs no vars map of its own, and the entry goes when the VU does.
+  const byVu = new WeakMap<VuContext, readonly PreparedRequest[]>();
   const prepared = (ctx: VuContext): readonly PreparedRequest[] => {
-    let list = ctx.vars.get(key) as readonly PreparedRequest[] | undefined;
+    let list = byVu.get(ctx);
     if (list === undefined) {
       list = steps.map((s) => ctx.prepare(s.request));
-      ctx.vars.set(key, list);
+      byVu.set(ctx, list);
     }
     return list;
   };
