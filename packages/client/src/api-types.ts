@@ -197,6 +197,15 @@ export interface UserInput {
   readonly role: Exclude<Role, 'agent'>;
 }
 
+/** A user as `GET /api/users` lists them. */
+export interface UserInfo {
+  readonly username: string;
+  readonly role: Role;
+  readonly createdAt: string;
+  /** How many API tokens the user holds. */
+  readonly apiTokens: number;
+}
+
 /** A connected agent (`GET /api/agents`). */
 export interface AgentInfo {
   readonly agentId: string;

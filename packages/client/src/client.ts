@@ -20,6 +20,7 @@ import type {
   TestRunQuery,
   TokenInfo,
   TokenInput,
+  UserInfo,
   UserInput,
 } from './api-types.ts';
 import { type LiveEvent, readEvents } from './live.ts';
@@ -37,6 +38,12 @@ export interface DltClient {
   deleteToken(tokenId: string): Promise<unknown>;
   /** `POST /api/users` (admin). */
   createUser(input: UserInput): Promise<unknown>;
+  /** `GET /api/users` (admin): every user with their role. */
+  listUsers(): Promise<{ readonly users: UserInfo[] }>;
+  /** `PUT /api/users/{username}/role` (admin): their sessions end, API tokens above the role are revoked. */
+  setUserRole(username: string, role: UserInput['role']): Promise<{ readonly revokedTokens: number }>;
+  /** `DELETE /api/users/{username}/tokens` (admin): every session and API token of the user. */
+  revokeUserTokens(username: string): Promise<{ readonly revokedTokens: number }>;
   /** `GET /api/scenarios`, optionally only tests with any of `tags`. */
   listScenarios(options?: { readonly tags?: readonly string[] }): Promise<{ readonly Items: ScenarioListItem[] }>;
   getScenario(testId: string, options?: { readonly history?: boolean; readonly latest?: boolean }): Promise<Scenario>;
@@ -80,6 +87,10 @@ export function createClient(options: ClientOptions): DltClient {
     listTokens: () => http.call('GET', '/api/tokens'),
     deleteToken: (tokenId) => http.call('DELETE', `/api/tokens/${encodeURIComponent(tokenId)}`),
     createUser: (input) => http.call('POST', '/api/users', { body: input }),
+    listUsers: () => http.call('GET', '/api/users'),
+    setUserRole: (username, role) =>
+      http.call('PUT', `/api/users/${encodeURIComponent(username)}/role`, { body: { role } }),
+    revokeUserTokens: (username) => http.call('DELETE', `/api/users/${encodeURIComponent(username)}/tokens`),
     listScenarios: (o = {}) => http.call('GET', '/api/scenarios', { query: { tags: o.tags?.join(',') } }),
     getScenario: (testId, o = {}) => http.call('GET', test(testId), { query: { ...o } }),
     createScenario: (input) => http.call('POST', '/api/scenarios', { body: input }),

@@ -14,10 +14,11 @@ import { type AnyRoute, parsePart, route } from './route.ts';
 import { runRoutes } from './run-routes.ts';
 import { scenarioRoutes } from './scenario-routes.ts';
 import { systemRoutes } from './system-routes.ts';
+import { userRoutes } from './user-routes.ts';
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export function apiRoutes(ctx: ApiContext): AnyRoute[] {
-  const routes = [...scenarioRoutes(ctx), ...runRoutes(ctx), ...systemRoutes(ctx)];
+  const routes = [...scenarioRoutes(ctx), ...runRoutes(ctx), ...systemRoutes(ctx), ...userRoutes(ctx)];
   const doc = openApiDocument(routes);
   return [
     ...routes,

@@ -14,6 +14,7 @@ import { baselineColumns, runColumns, taskColumns, testColumns, tokenColumns, us
 import {
   type Baseline,
   isTerminal,
+  type Role,
   type RunPage,
   type RunPatch,
   type RunQuery,
@@ -278,6 +279,14 @@ export class PostgresStore implements Store {
 
   async countUsers(): Promise<number> {
     return this.#count('SELECT COUNT(*) AS n FROM users', []);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return this.#all(userColumns, 'SELECT * FROM users ORDER BY username');
+  }
+
+  async setUserRole(username: string, role: Role): Promise<boolean> {
+    return (await this.#db.query('UPDATE users SET role = $1 WHERE username = $2', [role, username])).rowCount > 0;
   }
 
   async createToken(token: TokenRecord): Promise<void> {

@@ -18,6 +18,7 @@ import {
 import {
   type Baseline,
   isTerminal,
+  type Role,
   type RunPage,
   type RunPatch,
   type RunQuery,
@@ -285,6 +286,14 @@ export class SqliteStore implements Store {
 
   async countUsers(): Promise<number> {
     return Number(this.#db.get('SELECT COUNT(*) AS n FROM users')?.n ?? 0);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return this.#db.all('SELECT * FROM users ORDER BY username').map((r) => userColumns.read(r));
+  }
+
+  async setUserRole(username: string, role: Role): Promise<boolean> {
+    return this.#db.run('UPDATE users SET role = ? WHERE username = ?', [role, username]) > 0;
   }
 
   async createToken(token: TokenRecord): Promise<void> {

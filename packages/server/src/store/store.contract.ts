@@ -287,6 +287,22 @@ const cases: Record<string, Case> = {
     assert.equal(await store.getUser('other'), undefined);
     assert.equal(await store.countUsers(), 1);
   },
+  'users are listed by name and their role changes': async (store) => {
+    const u = { username: 'zoe', role: 'viewer', passwordHash: 'scrypt$x', createdAt: iso(0) } as const;
+    assert.equal(await store.createUser(u), true);
+    assert.equal(await store.createUser({ ...u, username: 'al', role: 'admin' }), true);
+    assert.deepEqual(
+      (await store.listUsers()).map((x) => [x.username, x.role]),
+      [
+        ['al', 'admin'],
+        ['zoe', 'viewer'],
+      ],
+    );
+    assert.equal(await store.setUserRole('zoe', 'editor'), true);
+    assert.equal((await store.getUser('zoe'))?.role, 'editor');
+    assert.equal((await store.getUser('zoe'))?.passwordHash, 'scrypt$x');
+    assert.equal(await store.setUserRole('nobody', 'editor'), false);
+  },
   'tokens are found by hash, listed by owner and deleted': async (store) => {
     const tok: TokenRecord = {
       tokenId: 'k1',

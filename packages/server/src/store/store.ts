@@ -298,6 +298,10 @@ export interface Store {
   createUser(user: UserRecord): Promise<boolean>;
   getUser(username: string): Promise<UserRecord | undefined>;
   countUsers(): Promise<number>;
+  /** Every user, by name (the password hashes too: callers strip them). */
+  listUsers(): Promise<UserRecord[]>;
+  /** False when there is no such user. */
+  setUserRole(username: string, role: Role): Promise<boolean>;
   createToken(token: TokenRecord): Promise<void>;
   findToken(hash: string): Promise<TokenRecord | undefined>;
   listTokens(owner: string): Promise<TokenRecord[]>;
