@@ -1,5 +1,6 @@
 /** The agent: one worker that compiles a test, runs it on the engine and reports what it measured. */
 
+export { findLocust } from './locust/find-locust.ts';
 export { type AgentExit, type AgentOptions, runAgent } from './remote/remote-agent.ts';
 export { compileTask } from './remote/task-test.ts';
 export { type LocalRunOptions, type LocalRunOutcome, runLocal, type SecondView } from './run-local.ts';

@@ -165,7 +165,10 @@ function runLocust(bin: string, run: ExternalRun, options: ExternalOptions, onUs
 
 /** Locust could not load the locustfile (a syntax or import error, no User class…): bad input, with its words. */
 function loadError(run: ExternalRun, stderr: string, code: number | null, sig: NodeJS.Signals | null): DltError {
-  const said = tail(stderr) || `Locust exited with ${sig ?? `code ${code}`} before loading it`;
+  const all = tail(stderr);
+  // Of a traceback, the frames from the user's own file on are the ones that tell.
+  const own = all.lastIndexOf(`File "${run.file}"`);
+  const said = (own >= 0 ? all.slice(own) : all) || `Locust exited with ${sig ?? `code ${code}`} before loading it`;
   const where = /File "([^"]+)", line (\d+)/g;
   let line: number | undefined;
   for (const m of said.matchAll(where)) if (m[1] === run.file) line = Number(m[2]);

@@ -36,7 +36,9 @@ export interface RunArgs {
 export const runUsage = `Usage: dlt run [FILE] [options]
 
 Runs a load test on this machine and prints a summary.
-FILE is a test definition (.yaml, .yml, .json). Without FILE, --url runs a quick test.
+FILE is a test definition (.yaml, .yml, .json), a JMeter plan (.jmx, .zip), a k6 script (.js)
+or a locustfile (.py: run by a real Locust, with -c users for -d, against --url).
+Without FILE, --url runs a quick test.
 
 Load (with FILE they override the file's executions, as k6's flags do):
   -u, --url URL           quick mode: the URL to load (http or https)
