@@ -13,6 +13,9 @@ import { FileArtifacts } from './artifacts/file-artifacts.ts';
 import { Auth, type FirstAdmin } from './auth/auth.ts';
 import { AgentHub } from './hub/agent-hub.ts';
 import type { HubTiming } from './hub/connected-agent.ts';
+import type { AgentAccess } from './launchers/agent-access.ts';
+import type { LaunchersConfig } from './launchers/launchers-config.ts';
+import { openLaunchers } from './launchers/open-launchers.ts';
 import { LiveFeed } from './live-feed.ts';
 import type { Launcher } from './orchestrator/launcher.ts';
 import { LocalLauncher } from './orchestrator/local-launcher.ts';
@@ -41,6 +44,8 @@ export interface ServerOptions {
   readonly store?: Store;
   readonly artifacts?: Artifacts;
   readonly launchers?: readonly Launcher[];
+  /** Launchers per region (local, pool, kubernetes, ecs; see docs/agents.md); `local` stays the default for region local. */
+  readonly launcherConfig?: LaunchersConfig;
   readonly limits?: Partial<ApiLimits>;
   readonly timing?: Partial<OrchestratorTiming>;
   readonly hubTiming?: Partial<HubTiming>;
@@ -76,10 +81,36 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const hub = new AgentHub(auth, o.hubTiming);
   const live = new LiveFeed();
   let agentArgv: readonly string[] = [];
-  const local = o.agentCommand
-    ? new LocalLauncher({ command: () => agentArgv, maxTasks: o.localMaxTasks, logDir: join(o.dataDir, 'agents') })
-    : undefined;
-  const launchers = [...(local ? [local] : []), ...(o.launchers ?? [])];
+  let ownUrl = '';
+  const localFor = (region: string, maxTasks?: number) =>
+    new LocalLauncher({
+      command: () => agentArgv,
+      region,
+      maxTasks: maxTasks ?? o.localMaxTasks,
+      logDir: join(o.dataDir, 'agents'),
+    });
+  // Agents a Kubernetes Job or ECS task runs get a token of their own per run, revoked when it ends.
+  const access: AgentAccess = {
+    serverUrl: () => o.launcherConfig?.serverUrl ?? ownUrl,
+    issueToken: async (runId) => {
+      const { token, record } = await auth.issue({
+        name: `agents of run ${runId}`,
+        role: 'agent',
+        kind: 'api',
+        owner: '@launcher',
+      });
+      return { token, revoke: async () => void (await store.deleteToken(record.tokenId)) };
+    },
+  };
+  const configured = o.launcherConfig
+    ? await openLaunchers(o.launcherConfig, {
+        access,
+        agentCount: (region) => hub.agents(region).length,
+        ...(o.agentCommand ? { local: localFor } : {}),
+      })
+    : [];
+  const local = o.agentCommand && !configured.some((l) => l.regions.includes('local')) ? localFor('local') : undefined;
+  const launchers = [...(local ? [local] : []), ...configured, ...(o.launchers ?? [])];
   const orchestrator = new Orchestrator({ store, artifacts, hub, live, launchers, timing: o.timing, log });
   const scheduler = new Scheduler(store, orchestrator, o.scheduler, log);
   const context: ApiContext = {
@@ -100,6 +131,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const port = typeof address === 'object' && address ? address.port : (o.port ?? 8080);
   const host = !o.host || o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  ownUrl = url;
   let agentTokenId: string | undefined;
   if (o.agentCommand) {
     const { token, record } = await auth.issue({ name: 'local agents', role: 'agent', kind: 'api', owner: '@local' });

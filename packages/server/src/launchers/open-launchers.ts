@@ -1,0 +1,66 @@
+/**
+ * Builds the launchers a configuration names, one per region. The Kubernetes and AWS clients are
+ * loaded only when a region uses them, so a server without them starts as fast as before.
+ */
+import type { Launcher } from '../orchestrator/launcher.ts';
+import type { AgentAccess } from './agent-access.ts';
+import type { EcsRegionConfig, KubernetesRegionConfig, LaunchersConfig } from './launchers-config.ts';
+import { PoolLauncher } from './pool-launcher.ts';
+
+export interface LauncherDeps {
+  /** How launched agents reach the server and get a token. */
+  readonly access: AgentAccess;
+  /** Connected agents of a region now (for pools). */
+  readonly agentCount: (region: string) => number;
+  /** A local launcher for a region; undefined when this server cannot start local agents. */
+  readonly local?: (region: string, maxTasks?: number) => Launcher;
+}
+
+export async function openLaunchers(config: LaunchersConfig, deps: LauncherDeps): Promise<Launcher[]> {
+  const launchers: Launcher[] = [];
+  for (const [region, c] of Object.entries(config.regions)) {
+    switch (c.type) {
+      case 'local':
+        if (!deps.local) throw new Error(`region ${region}: this server cannot start local agents`);
+        launchers.push(deps.local(region, c.maxTasks));
+        break;
+      case 'pool':
+        launchers.push(new PoolLauncher({ regions: [region], agentCount: deps.agentCount, maxTasks: c.maxTasks }));
+        break;
+      case 'kubernetes':
+        launchers.push(await kubernetesLauncher(region, c, deps.access));
+        break;
+      case 'ecs':
+        launchers.push(await ecsLauncher(region, c, deps.access));
+        break;
+      default: {
+        const never: never = c;
+        throw new Error(`unknown launcher ${JSON.stringify(never)}`);
+      }
+    }
+  }
+  return launchers;
+}
+
+async function kubernetesLauncher(region: string, c: KubernetesRegionConfig, access: AgentAccess): Promise<Launcher> {
+  const [{ KubeConfig }, { KubernetesLauncher }] = await Promise.all([
+    import('@kubernetes/client-node'),
+    import('./kubernetes-launcher.ts'),
+  ]);
+  const kubeConfig = new KubeConfig();
+  try {
+    if (c.kubeconfig) kubeConfig.loadFromFile(c.kubeconfig);
+    else kubeConfig.loadFromDefault();
+    if (c.context) kubeConfig.setCurrentContext(c.context);
+  } catch (e) {
+    throw new Error(`region ${region}: cannot load the kubeconfig: ${(e as Error).message}`);
+  }
+  const { type: _, kubeconfig: __, context: ___, ...rest } = c;
+  const namespace = c.namespace ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
+  return new KubernetesLauncher({ ...rest, region, namespace, kubeConfig, access });
+}
+
+async function ecsLauncher(region: string, c: EcsRegionConfig, access: AgentAccess): Promise<Launcher> {
+  const { EcsLauncher } = await import('./ecs-launcher.ts');
+  return new EcsLauncher({ ...c, region, access });
+}
