@@ -26,6 +26,12 @@ import type {
 import { type LiveEvent, readEvents } from './live.ts';
 import { type ClientOptions, requester } from './request.ts';
 
+/** A task's script or zip as the server stored it. */
+export interface TaskBundle {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
 export interface DltClient {
   /** `POST /api/auth/login`: a session token for a user. */
   login(username: string, password: string): Promise<{ readonly token: string }>;
@@ -71,6 +77,8 @@ export interface DltClient {
   listAgents(): Promise<{ readonly agents: AgentInfo[] }>;
   /** `PUT /api/agent/tasks/{taskId}/result` (agent token): idempotent, any 2xx acknowledges. */
   uploadTaskResult(upload: TaskUpload, signal?: AbortSignal): Promise<void>;
+  /** The script or zip of a task (agent token), from its spec's `bundleUrl`, with the file's name. */
+  downloadTaskBundle(bundleUrl: string, signal?: AbortSignal): Promise<TaskBundle>;
   /** The live events of a run until it ends, the caller aborts or the server closes the stream. */
   live(runId: string, options?: { readonly signal?: AbortSignal }): AsyncGenerator<LiveEvent>;
 }
@@ -128,6 +136,12 @@ export function createClient(options: ClientOptions): DltClient {
     listAgents: () => http.call('GET', '/api/agents'),
     uploadTaskResult: async (upload, signal) => {
       await http.call('PUT', agentResultPath(upload.taskId), { body: upload, signal });
+    },
+    downloadTaskBundle: async (bundleUrl, signal) => {
+      const res = await http.open('GET', bundleUrl, { signal, headers: { accept: '*/*' } });
+      const disposition = res.headers.get('content-disposition') ?? '';
+      const name = /filename="([^"]*)"/.exec(disposition)?.[1] ?? '';
+      return { name, bytes: new Uint8Array(await res.arrayBuffer()) };
     },
     live: async function* (runId, o = {}) {
       const path = `/api/runs/${encodeURIComponent(runId)}/live`;
