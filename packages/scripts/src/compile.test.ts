@@ -160,9 +160,9 @@ test('files of formats still to come, unknown extensions and missing files are r
   const cases: [file: string, line: string][] = [
     ['plan.jmx', 'plan.jmx cannot read the file: ENOENT'],
     ['script.js', 'script.js cannot read the file: ENOENT'],
-    ['locustfile.py', 'locustfile.py Locust files are not supported yet (use a .yaml or .json test)'],
+    ['locustfile.py', 'locustfile.py cannot read the file: ENOENT'],
     ['bundle.zip', 'bundle.zip cannot read the file: ENOENT'],
-    ['notes.txt', 'notes.txt unknown kind of test file ".txt" (use .yaml, .yml, .json, .jmx or .zip)'],
+    ['notes.txt', 'notes.txt unknown kind of test file ".txt" (use .yaml, .yml, .json, .jmx, .zip, .js or .py)'],
     ['absent.yaml', 'absent.yaml cannot read the file: ENOENT'],
   ];
   for (const [file, line] of cases) assert.deepEqual((await problemsOf(file)).slice(1), [`  ${line}`], file);

@@ -243,7 +243,11 @@ function capProblems(endMs: number, users: number, limits: Limits, field?: strin
 }
 
 function readable(file: string, shown: string): void {
-  if (!canRead(file)) throw badInput([{ file: shown, message: 'cannot read the locustfile' }]);
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (e) {
+    throw badInput([{ file: shown, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? e}` }]);
+  }
 }
 
 function canRead(file: string): boolean {
