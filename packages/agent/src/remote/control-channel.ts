@@ -123,7 +123,7 @@ export class ControlChannel {
       ws.terminate();
     });
     ws.on('error', (e) => this.#o.log(`connection: ${e.message}`));
-    ws.on('close', () => this.#dropped(ws));
+    ws.on('close', (code, reason) => this.#dropped(ws, code, String(reason)));
   }
 
   #receive(text: string, helloAt: number): void {
@@ -160,7 +160,7 @@ export class ControlChannel {
     this.#o.onRefused(reason);
   }
 
-  #dropped(ws: WebSocket): void {
+  #dropped(ws: WebSocket, code: number, reason: string): void {
     if (this.#ws !== ws) return;
     clearInterval(this.#heartbeat);
     this.#ws = undefined;
@@ -168,7 +168,12 @@ export class ControlChannel {
     this.#welcomed = false;
     if (this.#closed) return;
     const wait = backoffMs(this.#attempt++, this.#o.backoff ?? defaultBackoff);
-    this.#o.log(`${was ? 'lost the server' : 'cannot reach the server'}; reconnecting in ${wait} ms`);
+    // 1009 and 4000-4999 are the server's reasons (too big, a message refused, silence).
+    const why =
+      code === 1009 || (code >= 4000 && code < 5000)
+        ? ` (closed by the server: ${code} ${reason || 'message too big'})`
+        : '';
+    this.#o.log(`${was ? 'lost the server' : 'cannot reach the server'}${why}; reconnecting in ${wait} ms`);
     this.#retry = setTimeout(() => this.#dial(), wait);
   }
 

@@ -7,10 +7,11 @@ export function regionsView(ctx: ApiContext) {
     const agents = ctx.hub.agents(region);
     const launcher = ctx.orchestrator.launcherFor(region);
     const slots = agents.reduce((n, a) => n + a.slots, 0);
-    const busy = agents.reduce((n, a) => n + a.tasks.size, 0);
+    const busy = agents.reduce((n, a) => n + Math.min(a.slots, a.tasks.size), 0);
     return {
       region,
       agents: agents.length,
+      offlineAgents: ctx.hub.offline().filter((a) => a.region === region).length,
       slots,
       freeSlots: slots - busy,
       launcher: launcher ? 'local' : null,
@@ -50,6 +51,13 @@ export function agentsView(ctx: ApiContext) {
       clockOffsetMs: a.offsetMs,
       rttMs: Number.isFinite(a.rttMs) ? a.rttMs : null,
       connectedAt: new Date(a.connectedAt).toISOString(),
+      status: 'online',
+      lastSeen: new Date(a.lastHeard).toISOString(),
+    })),
+    offline: ctx.hub.offline().map((a) => ({
+      ...a,
+      lastSeen: new Date(a.lastSeen).toISOString(),
+      status: 'offline',
     })),
   };
 }

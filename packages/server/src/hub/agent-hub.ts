@@ -11,9 +11,31 @@ import { type AgentMessage, agentConnectPath, protocolVersion, type ServerMessag
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Auth } from '../auth/auth.ts';
 import { allows } from '../auth/roles.ts';
+import { readAgentMessage } from './agent-messages.ts';
 import { ConnectedAgent, type HubTiming } from './connected-agent.ts';
 
 export type { ConnectedAgent } from './connected-agent.ts';
+
+/** An agent that was connected and is not any more, kept a while for the agents list. */
+export interface OfflineAgent {
+  readonly agentId: string;
+  readonly name: string;
+  readonly region: string;
+  readonly version: string;
+  readonly cores: number;
+  readonly slots: number;
+  /** When it was last heard from, epoch ms. */
+  readonly lastSeen: number;
+  /** Why it is offline: it missed its heartbeats, its connection closed, or it was refused. */
+  readonly reason: string;
+}
+
+/** Close codes the hub uses (4000–4999 are the application's). */
+export const closeCodes = { noHello: 4000, refused: 4001, badMessage: 4002, silent: 4003 } as const;
+
+/** Most offline agents remembered, and for how long, ms. */
+const offlineLimit = 1_000;
+const offlineKeepMs = 3600_000;
 
 /** What the orchestrator hears from the hub. */
 export interface HubEvents {
@@ -26,18 +48,28 @@ export interface HubEvents {
   onGone(agent: ConnectedAgent): void;
 }
 
-export const defaultHubTiming: HubTiming = { pings: 5, pingGapMs: 20, heartbeatMs: 5_000, silentMs: 15_000 };
+export const defaultHubTiming: HubTiming = {
+  pings: 5,
+  pingGapMs: 20,
+  heartbeatMs: 5_000,
+  silentMs: 15_000,
+  maxMessageBytes: 16 * 1024 * 1024,
+};
 
 export class AgentHub {
   readonly #auth: Auth;
   readonly #timing: HubTiming;
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  readonly #wss: WebSocketServer;
   readonly #agents = new Map<string, ConnectedAgent>();
+  readonly #offline = new Map<string, OfflineAgent>();
+  readonly #log: (line: string) => void;
   #events?: HubEvents;
 
-  constructor(auth: Auth, timing: Partial<HubTiming> = {}) {
+  constructor(auth: Auth, timing: Partial<HubTiming> = {}, log: (line: string) => void = () => {}) {
     this.#auth = auth;
     this.#timing = { ...defaultHubTiming, ...timing };
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: this.#timing.maxMessageBytes });
+    this.#log = log;
   }
 
   /** Who to tell; set once by the orchestrator. */
@@ -61,14 +93,14 @@ export class AgentHub {
 
   #accept(ws: WebSocket): void {
     let agent: ConnectedAgent | undefined;
-    const helloTimer = setTimeout(() => ws.close(4000, 'no hello'), 10_000);
+    let received = 0;
+    const helloTimer = setTimeout(() => ws.close(closeCodes.noHello, 'no hello within 10 s'), 10_000);
     ws.on('message', (data) => {
-      let m: AgentMessage;
-      try {
-        m = JSON.parse(String(data)) as AgentMessage;
-      } catch {
-        return;
-      }
+      received++;
+      const read = readAgentMessage(String(data));
+      if (!read.ok && agent === undefined) return void this.#refuseHello(ws, `bad hello: ${read.reason}`);
+      if (!read.ok) return this.#badMessage(ws, agent, `message ${received} refused: ${read.reason}`);
+      const m = read.message;
       if (agent === undefined) {
         clearTimeout(helloTimer);
         agent = this.#hello(ws, m);
@@ -81,23 +113,63 @@ export class AgentHub {
       }
       if (m.type !== 'hello') this.#events?.onMessage(agent, m);
     });
-    ws.on('close', () => {
+    ws.on('close', (code, reason) => {
       clearTimeout(helloTimer);
       if (agent && this.#agents.get(agent.agentId) === agent) {
         this.#agents.delete(agent.agentId);
         agent.stop();
+        const why = agent.goneReason ?? (code === 1009 ? tooBig(this.#timing.maxMessageBytes) : 'disconnected');
+        agent.goneReason = why;
+        this.#remember(agent, why);
+        this.#log(`agent ${agent.name} (${agent.region}) offline: ${why}${reason.length ? ` (${reason})` : ''}`);
         this.#events?.onGone(agent);
       }
     });
-    ws.on('error', () => ws.terminate());
+    ws.on('error', (e: Error & { code?: string }) => {
+      // ws has already sent the close frame for a protocol error (1009 for an oversized
+      // message); give it a moment to reach the agent before the socket goes.
+      if (agent && e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+        agent.goneReason ??= tooBig(this.#timing.maxMessageBytes);
+      this.#log(`agent connection: ${e.message}`);
+      setTimeout(() => ws.terminate(), 1_000).unref();
+    });
+  }
+
+  /** A message that breaks the protocol: the connection is closed with the reason; others go on. */
+  #badMessage(ws: WebSocket, agent: ConnectedAgent | undefined, reason: string): void {
+    const who = agent ? `agent ${agent.name} (${agent.region})` : 'an agent before hello';
+    this.#log(`${who}: ${reason}`);
+    if (agent) agent.goneReason = reason;
+    // A close reason is at most 123 bytes; the full one is in the server's log.
+    ws.close(closeCodes.badMessage, Buffer.from(reason).subarray(0, 123).toString());
+    setTimeout(() => ws.terminate(), 1_000).unref();
+  }
+
+  #remember(agent: ConnectedAgent, reason: string): void {
+    const { agentId, name, region, version, cores, slots } = agent;
+    this.#offline.delete(agentId);
+    this.#offline.set(agentId, { agentId, name, region, version, cores, slots, lastSeen: agent.lastHeard, reason });
+    const cutoff = Date.now() - offlineKeepMs;
+    for (const [k, v] of this.#offline) {
+      if (this.#offline.size <= offlineLimit && v.lastSeen >= cutoff) break;
+      this.#offline.delete(k);
+    }
+  }
+
+  /** Agents that went offline within the last hour (newest last), not since back. */
+  offline(): OfflineAgent[] {
+    return [...this.#offline.values()].filter((a) => !this.#agents.has(a.agentId));
+  }
+
+  #refuseHello(ws: WebSocket, reason: string): undefined {
+    this.#log(`agent refused: ${reason}`);
+    send(ws, { type: 'refused', reason });
+    ws.close(closeCodes.refused, 'refused');
+    return undefined;
   }
 
   #hello(ws: WebSocket, m: AgentMessage): ConnectedAgent | undefined {
-    const refused = (reason: string) => {
-      send(ws, { type: 'refused', reason });
-      ws.close(4001, 'refused');
-      return undefined;
-    };
+    const refused = (reason: string) => this.#refuseHello(ws, reason);
     if (m.type !== 'hello') return refused(`the first message must be hello, not ${String(m.type)}`);
     if (m.protocol !== protocolVersion) {
       return refused(
@@ -113,7 +185,11 @@ export class AgentHub {
       old.stop();
       old.ws.terminate();
     }
-    const agent = new ConnectedAgent(ws, m, this.#timing, () => ws.terminate());
+    const agent = new ConnectedAgent(ws, m, this.#timing, () => {
+      agent.goneReason = `missed its heartbeats: nothing heard for ${Math.round(this.#timing.silentMs / 1000)} s`;
+      ws.close(closeCodes.silent, 'missed heartbeats');
+      setTimeout(() => ws.terminate(), 1_000).unref();
+    });
     this.#agents.set(agent.agentId, agent);
     send(ws, { type: 'welcome', agentId: agent.agentId, protocol: protocolVersion, serverTime: Date.now() });
     agent.startClock();
@@ -132,7 +208,8 @@ export class AgentHub {
     const a = this.#agents.get(agentId);
     if (!a) return;
     send(a.ws, { type: 'refused', reason });
-    a.ws.close(4001, 'refused');
+    a.goneReason = `refused: ${reason}`;
+    a.ws.close(closeCodes.refused, 'refused');
   }
 
   get(agentId: string): ConnectedAgent | undefined {
@@ -160,6 +237,8 @@ export class AgentHub {
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 }
+
+const tooBig = (limit: number) => `sent a message over the size limit (${limit} bytes)`;
 
 function send(ws: WebSocket, m: ServerMessage): boolean {
   if (ws.readyState !== ws.OPEN) return false;

@@ -17,6 +17,8 @@ export interface HubTiming {
   readonly heartbeatMs: number;
   /** Heard nothing for this long: the connection is dropped. */
   readonly silentMs: number;
+  /** Largest message an agent may send, bytes; a larger one closes its connection (1009). */
+  readonly maxMessageBytes: number;
 }
 
 export class ConnectedAgent {
@@ -33,6 +35,8 @@ export class ConnectedAgent {
   offsetMs = 0;
   rttMs = Number.POSITIVE_INFINITY;
   synced = false;
+  /** Why the hub let it go, once it has (missed heartbeats, a bad message, refused). */
+  goneReason?: string;
   readonly #timing: HubTiming;
   readonly #sent = new Map<number, number>();
   readonly #drop: () => void;
@@ -75,6 +79,11 @@ export class ConnectedAgent {
 
   heard(): void {
     this.#lastHeard = Date.now();
+  }
+
+  /** When it was last heard from, epoch ms. */
+  get lastHeard(): number {
+    return this.#lastHeard;
   }
 
   /** Takes a pong; true when this pong made the agent synced. */

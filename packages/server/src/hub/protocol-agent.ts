@@ -30,13 +30,22 @@ export class ProtocolAgent {
   readonly #ws: WebSocket;
   readonly #waiters: { match: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
   readonly closed: Promise<number>;
+  /** The close reason the server gave, once closed. */
+  closeReason = '';
+  #muted = false;
 
   constructor(o: ProtocolAgentOptions) {
     this.#o = o;
     const url = new URL(agentConnectPath, o.url);
     url.protocol = 'ws:';
     this.#ws = new WebSocket(url, { headers: { authorization: `Bearer ${o.token}` } });
-    this.closed = new Promise((resolve) => this.#ws.on('close', (code) => resolve(code)));
+    this.closed = new Promise((resolve) =>
+      this.#ws.on('close', (code, reason) => {
+        this.closeReason = String(reason);
+        resolve(code);
+      }),
+    );
+    this.#ws.on('error', () => {});
     this.#ws.on('open', () =>
       this.send({
         type: 'hello',
@@ -55,6 +64,7 @@ export class ProtocolAgent {
 
   #receive(m: ServerMessage): void {
     if (m.type === 'ping') {
+      if (this.#muted) return;
       this.send({ type: 'pong', id: m.id, agentTime: Date.now() + (this.#o.skewMs ?? 0) });
       return;
     }
@@ -68,6 +78,16 @@ export class ProtocolAgent {
 
   send(m: AgentMessage): void {
     this.#ws.send(JSON.stringify(m));
+  }
+
+  /** Sends anything at all (for the tests of what the server refuses). */
+  sendRaw(data: string | Buffer): void {
+    this.#ws.send(data);
+  }
+
+  /** Stops answering pings, as a hung agent would (the connection stays open). */
+  mute(): void {
+    this.#muted = true;
   }
 
   /** The first message of `type` (already received, or the next one). */

@@ -326,7 +326,9 @@ export class Orchestrator {
       if (!found) continue;
       const [active, task] = found;
       if (task.resultStored || task.agentId !== agent.agentId) continue;
-      const lost = () => this.#guard(this.#taskFailed(active, task, `lost its agent ${agent.name} (disconnected)`));
+      const why = agent.goneReason ?? 'disconnected';
+      const back = `not back within ${Math.round(this.#t.reconnectGraceMs / 100) / 10} s`;
+      const lost = () => this.#guard(this.#taskFailed(active, task, `lost its agent ${agent.name} (${why}; ${back})`));
       if (active.run.status === 'cancelling' || active.ending) lost();
       else active.timer(`gone:${taskId}`, this.#t.reconnectGraceMs, lost);
     }

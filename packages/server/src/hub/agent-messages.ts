@@ -1,0 +1,96 @@
+/**
+ * What the hub accepts from an agent: every message is read as JSON and checked against the
+ * protocol's shape before anyone acts on it, so garbage, a message of an unknown type or a
+ * snapshot with a field of the wrong kind is refused with a reason naming what is wrong, and
+ * never reaches the orchestrator or the live merge.
+ */
+import { type AgentMessage, formatProblem, issueProblems, protocolVersion, toProblem } from '@dlt/model';
+import { z } from 'zod';
+
+const id = z.string().min(1).max(200);
+const count = z.number().int().nonnegative();
+const ms = z.number().finite();
+const tally = z.record(z.string().max(64), count);
+
+const times = z.looseObject({
+  min: ms,
+  mean: ms,
+  p50: ms,
+  p90: ms,
+  p95: ms,
+  p99: ms,
+  max: ms,
+});
+
+const stats = z.looseObject({
+  requests: count,
+  failures: count,
+  bytesSent: count,
+  bytesReceived: count,
+  statusCodes: tally,
+  errors: tally,
+  responseTime: times,
+  histogram: z.string().max(4 * 1024 * 1024),
+});
+
+const snapshot = z.looseObject({
+  at: ms,
+  durationMs: ms.nonnegative(),
+  totals: stats,
+  labels: z.record(z.string().max(1024), stats),
+  iterations: count,
+  interruptedIterations: count,
+  droppedIterations: count,
+  vus: count,
+  vusMax: count,
+});
+
+const messageSchema = z.discriminatedUnion('type', [
+  z.looseObject({
+    type: z.literal('hello'),
+    protocol: z.number(),
+    agentId: id,
+    name: z.string().min(1).max(200),
+    region: z.string(),
+    version: z.string().max(100),
+    cores: z.number().int().min(1).max(100_000),
+    slots: z.number().int().min(1).max(10_000),
+    running: z.array(id).max(10_000),
+  }),
+  z.looseObject({ type: z.literal('pong'), id: count, agentTime: ms }),
+  z.looseObject({ type: z.literal('ready'), taskId: id }),
+  z.looseObject({ type: z.literal('started'), taskId: id, startedAtAgentMs: ms }),
+  z.looseObject({ type: z.literal('snapshot'), taskId: id, snapshot }),
+  z.looseObject({ type: z.literal('done'), taskId: id, interrupted: z.boolean() }),
+  z.looseObject({
+    type: z.literal('failed'),
+    taskId: id,
+    reason: z.string().max(100_000),
+    problems: z.array(z.looseObject({ message: z.string() })).optional(),
+  }),
+]);
+
+export type ReadMessage =
+  | { readonly ok: true; readonly message: AgentMessage }
+  | { readonly ok: false; readonly reason: string };
+
+/** Parses and checks one message from an agent; the reason names the first fields that are wrong. */
+export function readAgentMessage(data: string): ReadMessage {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(data);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  const r = messageSchema.safeParse(raw);
+  if (r.success) return { ok: true, message: r.data as unknown as AgentMessage };
+  // Another protocol version may say hello differently: let the hub refuse it for its version.
+  const hello = raw as { type?: unknown; protocol?: unknown } | null;
+  if (hello?.type === 'hello' && typeof hello.protocol === 'number' && hello.protocol !== protocolVersion) {
+    return { ok: true, message: raw as AgentMessage };
+  }
+  const type = (raw as { type?: unknown } | null)?.type;
+  const what = typeof type === 'string' ? `a ${type.slice(0, 40)} message` : 'a message';
+  const problems = r.error.issues.flatMap(issueProblems).map((p) => formatProblem(toProblem(p)));
+  return { ok: false, reason: `${what} that breaks the protocol: ${problems.slice(0, 3).join('; ')}` };
+}
