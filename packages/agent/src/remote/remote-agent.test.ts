@@ -152,7 +152,7 @@ test('a task the agent cannot run fails with the reason, and frees its slot', as
   await hub.until(() => hub.of('hello').length > 0);
   hub.send({ type: 'assign', task: task('http://127.0.0.1:9', '1s', { testType: 'k6' }), clockOffsetMs: 0 });
   const failed = await hub.until(() => hub.of('failed')[0]);
-  assert.match(failed.reason, /test type k6 is not supported yet/);
+  assert.match(failed.reason, /a k6 test needs its script/);
   hub.send({
     type: 'assign',
     task: task('http://127.0.0.1:9', '1s', { taskId: 'task-2', definition: { execution: 'no' } }),

@@ -148,10 +148,11 @@ class RemoteAgent {
       upload: (u, signal) => this.#upload(u, signal),
       log: this.#log,
       limits: this.#o.limits,
+      fetchBundle: (url, signal) => this.#client.downloadTaskBundle(url, signal),
     });
     this.#log(`task ${taskId} of run ${m.task.runId} assigned`);
     this.#tasks.set(taskId, task);
-    task.prepare();
+    void task.prepare();
   }
 
   #upload(upload: TaskUpload, signal: AbortSignal): Promise<void> {

@@ -4,9 +4,10 @@
  * snapshot each second, then upload the result and say done. A cancel at any point stops at
  * once and still uploads what was measured, marked interrupted.
  */
-import { type AgentMessage, type CompiledTest, DltError, type TaskSpec, type TaskUpload } from '@dlt/model';
+import { type AgentMessage, badInput, type CompiledTest, DltError, type TaskSpec, type TaskUpload } from '@dlt/model';
 import type { Limits } from '@dlt/scripts';
 import { runShare, type ShareOutcome } from '../run-share.ts';
+import { compileScriptTask, isScriptTest } from './script-task.ts';
 import { compileTask } from './task-test.ts';
 
 /** What a task needs from its agent. */
@@ -16,6 +17,11 @@ export interface TaskDeps {
   readonly upload: (upload: TaskUpload, signal: AbortSignal) => Promise<void>;
   readonly log: (line: string) => void;
   readonly limits?: Partial<Limits>;
+  /** Fetches the script or zip of a script test (`jmeter`, `k6`) from the spec's `bundleUrl`. */
+  readonly fetchBundle?: (
+    bundleUrl: string,
+    signal: AbortSignal,
+  ) => Promise<{ readonly name: string; readonly bytes: Uint8Array }>;
 }
 
 /** The clock figures the server measured for this agent. */
@@ -38,6 +44,8 @@ export class RemoteTask {
   #test?: CompiledTest;
   #run?: Promise<void>;
   #startedAtAgentMs?: number;
+  /** Removes a script test's temporary folder. */
+  #dispose?: () => Promise<void>;
 
   constructor(spec: TaskSpec, clock: TaskClock, deps: TaskDeps) {
     this.spec = spec;
@@ -54,10 +62,10 @@ export class RemoteTask {
     return this.#run ?? Promise.resolve();
   }
 
-  /** Compiles the test; says ready, or failed with every problem. */
-  prepare(): boolean {
+  /** Compiles the test (a script test's file fetched first); says ready, or failed with every problem. */
+  async prepare(): Promise<boolean> {
     try {
-      this.#test = compileTask(this.spec, this.#deps.limits);
+      this.#test = await this.#compile();
     } catch (e) {
       this.#fail(e);
       return false;
@@ -65,7 +73,25 @@ export class RemoteTask {
     for (const w of this.#test.warnings) this.#deps.log(`task ${this.spec.taskId}: ${w}`);
     this.#state = 'ready';
     this.#deps.send({ type: 'ready', taskId: this.spec.taskId });
+    // Cancelled while fetching or compiling: end at once, as a cancel of a ready task does.
+    if (this.#stop.signal.aborted) this.start(Date.now() - this.#clock.offsetMs);
     return true;
+  }
+
+  async #compile(): Promise<CompiledTest> {
+    const { spec } = this;
+    if (!isScriptTest(spec.testType)) return compileTask(spec, this.#deps.limits);
+    const fetchBundle = this.#deps.fetchBundle;
+    if (spec.bundleUrl === undefined || fetchBundle === undefined) {
+      throw badInput(
+        [{ field: 'bundleUrl', message: `a ${spec.testType} test needs its script` }],
+        `task ${spec.taskId}`,
+      );
+    }
+    const file = await fetchBundle(spec.bundleUrl, this.#stop.signal);
+    const { test, dispose } = await compileScriptTask(spec, file, this.#deps.limits);
+    this.#dispose = dispose;
+    return test;
   }
 
   /** Starts at `atServerMs` of the server's clock; a repeated start is ignored. */
@@ -124,6 +150,7 @@ export class RemoteTask {
       return this.#fail(e);
     } finally {
       clearTimeout(cap);
+      void this.#dispose?.();
     }
     // Nothing ran (an idle share, or cancelled before the start): the common instant stands for it.
     if (this.#startedAtAgentMs === undefined) started(atAgentMs);
@@ -155,6 +182,7 @@ export class RemoteTask {
 
   #fail(e: unknown): void {
     this.#state = 'failed';
+    void this.#dispose?.();
     const reason = e instanceof Error ? e.message : String(e);
     const problems = DltError.is(e) && e.problems.length > 0 ? { problems: e.problems } : {};
     this.#deps.log(`task ${this.spec.taskId} failed: ${reason}`);

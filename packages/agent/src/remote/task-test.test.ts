@@ -90,7 +90,11 @@ for (const [name, task, expected] of cases) {
 }
 
 const bad: [name: string, task: TaskSpec, message: RegExp][] = [
-  ['another test type', spec(undefined, { testType: 'k6', bundleUrl: '/x' }), /test type k6 is not supported yet/],
+  [
+    'another test type',
+    spec(undefined, { testType: 'gatling', bundleUrl: '/x' }),
+    /test type gatling is not supported/,
+  ],
   ['no definition', spec(undefined), /needs its definition/],
   ['an invalid definition', spec({ execution: [{ scenario: 'nope' }], scenarios }), /nope/],
 ];

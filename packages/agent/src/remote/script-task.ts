@@ -1,0 +1,75 @@
+/**
+ * A task of a script test (`jmeter`, `k6`): the script or zip the server stored is written to a
+ * private temporary folder and compiled there exactly as `dlt run FILE` compiles it. A JMeter
+ * plan describes the load of one engine, so every task runs it whole (as JMeter's remote engines
+ * do); a k6 script describes the whole test, so its executors are split across the run's tasks.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { badInput, type CompiledTest, type ExecutorSpec, type TaskSpec } from '@dlt/model';
+import { type Limits, loadTestFile } from '@dlt/scripts';
+import { splitExecutor } from '../split.ts';
+
+/** Test types whose file an agent fetches and compiles, with the file names each accepts. */
+export const scriptTestTypes = {
+  jmeter: ['.jmx', '.zip'],
+  k6: ['.js', '.mjs', '.ts', '.mts'],
+} as const;
+
+/** Whether `testType` is run from a fetched script or zip. */
+export const isScriptTest = (testType: string): testType is keyof typeof scriptTestTypes =>
+  Object.hasOwn(scriptTestTypes, testType);
+
+/** A compiled script task and the removal of its folder once the task is over. */
+export interface ScriptTask {
+  readonly test: CompiledTest;
+  readonly dispose: () => Promise<void>;
+}
+
+/** Writes `bytes` as the task's file and compiles it; throws a bad-input error naming the task. */
+export async function compileScriptTask(
+  spec: TaskSpec,
+  file: { readonly name: string; readonly bytes: Uint8Array },
+  limits?: Partial<Limits>,
+): Promise<ScriptTask> {
+  const source = `task ${spec.taskId}`;
+  if (!isScriptTest(spec.testType)) {
+    throw badInput([{ field: 'testType', message: `${spec.testType} is not a script test` }], source);
+  }
+  const name = fileName(spec.testType, file);
+  const dir = await mkdtemp(join(tmpdir(), 'dlt-task-'));
+  const dispose = () => rm(dir, { recursive: true, force: true });
+  try {
+    const path = join(dir, name);
+    await writeFile(path, file.bytes, { mode: 0o600 });
+    const test = await loadTestFile(path, { env: {}, limits });
+    if (spec.testType === 'jmeter') return { test, dispose };
+    const executors = test.executors.flatMap((e): ExecutorSpec[] => {
+      const part = splitExecutor(e, spec.share.index, spec.share.count);
+      return part === null ? [] : [part];
+    });
+    return { test: { ...test, executors }, dispose };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+}
+
+/** A safe local name for the file: its own when plain, else one by its content and test type. */
+function fileName(testType: keyof typeof scriptTestTypes, file: { name: string; bytes: Uint8Array }): string {
+  const isZip = file.bytes[0] === 0x50 && file.bytes[1] === 0x4b;
+  const wanted: readonly string[] = scriptTestTypes[testType];
+  const own = /^[\w][\w .-]{0,200}$/.test(file.name) ? file.name : '';
+  const ext = extname(own).toLowerCase();
+  if (isZip) {
+    if (testType !== 'jmeter') {
+      throw badInput([
+        { field: 'file', message: 'a k6 test runs one script file; upload the .js itself (zips carry JMeter plans)' },
+      ]);
+    }
+    return ext === '.zip' ? own : 'bundle.zip';
+  }
+  if (own !== '' && wanted.includes(ext) && ext !== '.zip') return own;
+  return testType === 'jmeter' ? 'plan.jmx' : 'script.js';
+}

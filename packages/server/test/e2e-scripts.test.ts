@@ -1,0 +1,167 @@
+/**
+ * End to end for script tests: a real `dlt start` process, the `dlt agent` processes it
+ * launches and a counting target on loopback. A JMeter zip (plan + CSV) and a k6 script are
+ * created through `POST /api/scenarios`, uploaded through the script route and run by 2 tasks
+ * each; the target's own counts equal the merged totals, and the CSV rows arrive in order.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { makeZip } from '../../scripts/src/bundle/test-zip.ts';
+
+const bin = join(import.meta.dirname, '..', '..', 'cli', 'src', 'bin.ts');
+const fixtures = join(import.meta.dirname, '..', '..', 'scripts', 'test', 'fixtures', 'jmx');
+const password = 'e2e-scripts-password';
+
+const received: { path: string; query: URLSearchParams }[] = [];
+let target: Server;
+let port = 0;
+let dataDir = '';
+let server: ChildProcess | undefined;
+let base = '';
+let token = '';
+
+before(async () => {
+  target = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    received.push({ path: url.pathname, query: url.searchParams });
+    res.end('ok');
+  });
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+  port = (target.address() as { port: number }).port;
+  dataDir = await mkdtemp(join(tmpdir(), 'dlt-e2e-scripts-'));
+  server = spawn(process.execPath, [bin, 'start', '--port', '0', '--data', dataDir], {
+    env: { ...process.env, DLT_ADMIN_PASSWORD: password },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  server.stderr?.resume();
+  base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no URL from dlt start: ${out}`)), 15_000);
+    server?.stdout?.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  token = (await api('POST', '/api/auth/login', { username: 'admin', password })).body.token;
+});
+
+after(async () => {
+  // The server and the agents it launched share a process group.
+  if (server?.pid) {
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  target.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function api(method: string, path: string, body?: unknown, bytes?: Uint8Array) {
+  const res = await fetch(base + path, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(bytes ? { 'content-type': 'application/octet-stream' } : body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(bytes ? { body: bytes as Uint8Array<ArrayBuffer> } : body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Creates a script test (saved only), uploads its file, runs it and waits for the end. */
+async function runScriptTest(testType: 'jmeter' | 'k6', fileType: 'script' | 'zip', name: string, bytes: Uint8Array) {
+  const body = {
+    testName: `${testType} through the platform`,
+    testDescription: name,
+    testType,
+    fileType,
+    testTaskConfigs: [{ region: 'local', taskCount: 2, concurrency: 1 }],
+    testScenario: { execution: [{ concurrency: 1, 'hold-for': '1s', scenario: 'script' }], scenarios: { script: {} } },
+    regionalTaskDetails: { local: { dltAvailableTasks: 100 } },
+    saveOnly: true,
+  };
+  const created = await api('POST', '/api/scenarios', body);
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const { testId } = created.body;
+  const uploaded = await api('PUT', `/api/scenarios/${testId}/script?name=${name}`, undefined, bytes);
+  assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
+  assert.equal(uploaded.body.fileType, fileType);
+  const started = await api('POST', '/api/scenarios', { ...body, testId, saveOnly: false });
+  assert.equal(started.status, 200, JSON.stringify(started.body));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const s = (await api('GET', `/api/scenarios/${testId}?history=false`)).body;
+    if (['complete', 'failed', 'cancelled'].includes(s.status)) return s;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`test ${testId} did not end`);
+}
+
+test('a JMeter zip (plan + CSV) on 2 tasks: each task runs the plan whole; the target’s count is the merged total', async () => {
+  const plan = (await readFile(join(fixtures, 'csv-data-set.jmx'), 'utf8'))
+    .replaceAll(/\$\{__P\(host\)\}/g, '127.0.0.1')
+    .replaceAll(/\$\{__P\(port\)\}/g, String(port));
+  const zip = makeZip([
+    { name: 'plan.jmx', data: plan, deflate: true },
+    { name: 'data/users.csv', data: await readFile(join(fixtures, 'data/users.csv')) },
+    { name: 'data/cities.csv', data: await readFile(join(fixtures, 'data/cities.csv')) },
+  ]);
+  received.length = 0;
+  const done = await runScriptTest('jmeter', 'zip', 'plan.zip', zip);
+  assert.equal(done.status, 'complete', done.errorReason);
+  const reads = received.filter((r) => r.path === '/read');
+  assert.equal(reads.length, 10, '5 loops of 1 thread in each of 2 tasks');
+  assert.deepEqual(reads.map((r) => r.query.get('user')).sort(), [
+    '<EOF>',
+    '<EOF>',
+    '<EOF>',
+    '<EOF>',
+    'alice',
+    'alice',
+    'bob',
+    'bob',
+    'carol',
+    'carol',
+  ]);
+  assert.equal(done.summary.totals.requests, received.length);
+  assert.equal(Number(done.results.total.throughput), received.length);
+  assert.deepEqual(
+    done.results.total.labels.map((l: { label: string }) => l.label),
+    ['read'],
+  );
+});
+
+test('a k6 script on 2 tasks: its shared iterations are split between them; the target’s count is the merged total', async () => {
+  const script = [
+    "import http from 'k6/http';",
+    "import { check } from 'k6';",
+    'export const options = {',
+    "  scenarios: { orders: { executor: 'shared-iterations', vus: 2, iterations: 12 } },",
+    '};',
+    'export default function () {',
+    `  const res = http.post('http://127.0.0.1:${port}/k6/order?vu=' + __VU, JSON.stringify({ n: __ITER }));`,
+    "  check(res, { 'is 200': (r) => r.status === 200 });",
+    '}',
+  ].join('\n');
+  received.length = 0;
+  const done = await runScriptTest('k6', 'script', 'orders.js', new TextEncoder().encode(script));
+  assert.equal(done.status, 'complete', done.errorReason);
+  assert.equal(received.filter((r) => r.path === '/k6/order').length, 12, 'iterations split, none twice');
+  assert.equal(done.summary.totals.requests, 12);
+  assert.equal(Number(done.results.total.throughput), 12);
+  const run = await api('GET', `/api/scenarios/${done.testId}/testruns/${done.testRunId}`);
+  assert.equal(run.body.tasks.length, 2);
+});
