@@ -35,13 +35,15 @@ function rpcError(code: number, message: string) {
 
 /** Who may call `/mcp`: a refusal (status and message) or the caller's raw token. */
 async function admit(ctx: ApiContext, header: string | undefined): Promise<{ token: string } | [number, string]> {
-  const principal = await ctx.auth.authenticate(header).catch(() => undefined);
-  if (!principal) {
-    const why = header ? 'the token is missing, unknown or expired' : 'no token';
-    return [401, `${why}: send Authorization: Bearer <API token> (a viewer token is enough)`];
+  const checked = await ctx.auth
+    .check(header)
+    .catch((e: Error) => ({ ok: false, status: 401, reason: e.message }) as const);
+  if (!checked.ok) {
+    const hint = checked.status === 401 ? ' (an API token; a viewer token is enough)' : '';
+    return [checked.status, `${checked.reason}${hint}`];
   }
-  if (!allows(principal.role, 'viewer'))
-    return [403, `the MCP server needs a viewer token; this one is ${principal.role}`];
+  const { role } = checked.principal;
+  if (!allows(role, 'viewer')) return [403, `the MCP server needs a viewer token; this one is ${role}`];
   return { token: /^Bearer\s+(\S+)$/i.exec(header ?? '')![1] };
 }
 

@@ -10,7 +10,8 @@ export {
   openArtifacts,
   type S3Settings,
 } from './artifacts/open-artifacts.ts';
-export type { FirstAdmin, Principal } from './auth/auth.ts';
+export type { AuthOutcome, FirstAdmin, Principal } from './auth/auth.ts';
+export { type OidcConfig, oidcConfigFromEnv } from './auth/oidc-config.ts';
 export { type Access, allows, mayGrant } from './auth/roles.ts';
 export type { AgentExit, Launcher } from './orchestrator/launcher.ts';
 export type { OrchestratorTiming } from './orchestrator/orchestrator.ts';

@@ -11,6 +11,8 @@ import { type ApiContext, type ApiLimits, defaultLimits } from './api/context.ts
 import type { Artifacts } from './artifacts/artifacts.ts';
 import { FileArtifacts } from './artifacts/file-artifacts.ts';
 import { Auth, type FirstAdmin } from './auth/auth.ts';
+import type { OidcConfig } from './auth/oidc-config.ts';
+import { OidcVerifier } from './auth/oidc.ts';
 import { AgentHub } from './hub/agent-hub.ts';
 import type { HubTiming } from './hub/connected-agent.ts';
 import type { AgentAccess } from './launchers/agent-access.ts';
@@ -33,6 +35,8 @@ export interface ServerOptions {
   readonly host?: string;
   /** The first administrator's password (else one is generated and returned once). */
   readonly adminPassword?: string;
+  /** Also accept tokens of this OIDC issuer (see `oidcConfigFromEnv`). */
+  readonly oidc?: OidcConfig;
   /**
    * How to start `dlt agent` (argv, e.g. `[node, bin.ts, 'agent']`); the server adds `--server`,
    * `--token`, `--region`, `--name` and `--slots`. Without it region `local` has no launcher.
@@ -76,7 +80,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const log = o.log ?? (() => {});
   const store = o.store ?? new SqliteStore(join(o.dataDir, 'dlt.db'));
   const artifacts = o.artifacts ?? new FileArtifacts(join(o.dataDir, 'artifacts'));
-  const auth = new Auth(store);
+  const oidc = o.oidc ? new OidcVerifier(o.oidc) : undefined;
+  // Fetch the issuer's discovery document now, so a wrong set-up shows in the log at start.
+  oidc?.discovery().catch((e: Error) => log(`OIDC: ${e.message} (retried on the next token)`));
+  const auth = new Auth(store, oidc);
   const firstAdmin = await auth.bootstrap(o.adminPassword);
   const hub = new AgentHub(auth, o.hubTiming);
   const live = new LiveFeed();

@@ -9,6 +9,8 @@ import { allows } from '../auth/roles.ts';
 import { serveConsole } from './console-files.ts';
 import type { ApiContext } from './context.ts';
 import { HttpError } from './errors.ts';
+import { metricsRoutes, PlatformMetrics } from './metrics-route.ts';
+import { oidcRoutes } from './oidc-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { type AnyRoute, parsePart, route } from './route.ts';
 import { runRoutes } from './run-routes.ts';
@@ -17,8 +19,15 @@ import { systemRoutes } from './system-routes.ts';
 import { userRoutes } from './user-routes.ts';
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
-export function apiRoutes(ctx: ApiContext): AnyRoute[] {
-  const routes = [...scenarioRoutes(ctx), ...runRoutes(ctx), ...systemRoutes(ctx), ...userRoutes(ctx)];
+export function apiRoutes(ctx: ApiContext, platform = new PlatformMetrics(ctx)): AnyRoute[] {
+  const routes = [
+    ...scenarioRoutes(ctx),
+    ...runRoutes(ctx),
+    ...systemRoutes(ctx),
+    ...userRoutes(ctx),
+    ...oidcRoutes(ctx),
+  ];
+  routes.push(...metricsRoutes(ctx, platform));
   const doc = openApiDocument(routes);
   return [
     ...routes,
@@ -69,7 +78,11 @@ export async function buildApp(
     if (consoleDir && (await serveConsole(consoleDir, req, reply))) return reply;
     return reply.status(404).send(new HttpError('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`).body);
   });
-  for (const r of apiRoutes(ctx)) register(app, ctx, r);
+  const platform = new PlatformMetrics(ctx);
+  app.addHook('onResponse', async (req, reply) => {
+    platform.request(req.method, req.routeOptions.url, reply.statusCode, reply.elapsedTime);
+  });
+  for (const r of apiRoutes(ctx, platform)) register(app, ctx, r);
   return app;
 }
 
@@ -80,8 +93,9 @@ function register(app: FastifyInstance, ctx: ApiContext, r: AnyRoute): void {
     ...(r.bodyLimit ? { bodyLimit: r.bodyLimit } : {}),
     onRequest: async (req: FastifyRequest) => {
       if (r.access === 'public') return;
-      const principal = await ctx.auth.authenticate(req.headers.authorization);
-      if (!principal) throw new HttpError('UNAUTHORIZED', 'send Authorization: Bearer <token> (POST /api/auth/login)');
+      const checked = await ctx.auth.check(req.headers.authorization);
+      if (!checked.ok) throw new HttpError(checked.status === 403 ? 'FORBIDDEN' : 'UNAUTHORIZED', checked.reason);
+      const { principal } = checked;
       if (!allows(principal.role, r.access)) {
         throw new HttpError('FORBIDDEN', `this needs the ${r.access} role; the token has ${principal.role}`);
       }

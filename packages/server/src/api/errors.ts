@@ -24,6 +24,7 @@ export const apiErrors = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL_ERROR: 500,
+  OIDC_UNAVAILABLE: 503,
 } as const;
 export type ApiErrorCode = keyof typeof apiErrors;
 

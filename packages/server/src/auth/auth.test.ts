@@ -21,10 +21,10 @@ const roles: readonly Role[] = ['viewer', 'editor', 'admin', 'agent'];
 const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, 'Abc123');
 
 describe('every route is authorised', () => {
-  test('the public routes are exactly login and the OpenAPI document', () => {
+  test('the public routes are exactly login, the OIDC sign-in settings and the OpenAPI document', () => {
     const routes = apiRoutes(t.server.context);
     const open = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
-    assert.deepEqual(open.sort(), ['GET /api/openapi.json', 'POST /api/auth/login']);
+    assert.deepEqual(open.sort(), ['GET /api/auth/oidc', 'GET /api/openapi.json', 'POST /api/auth/login']);
     assert.ok(routes.length >= 25, `only ${routes.length} routes`);
   });
 

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { newId } from '../ids.ts';
 import type { Role, Store, TokenKind, TokenRecord } from '../store/store.ts';
+import { looksLikeJwt, type OidcVerifier } from './oidc.ts';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
 
 /** The caller of a request, once its token checked out. */
@@ -13,8 +14,14 @@ export interface Principal {
   readonly username: string;
   readonly role: Role;
   readonly tokenId: string;
-  readonly kind: TokenKind;
+  /** `oidc` for a token of the configured OIDC issuer (its username is `oidc:<name>`). */
+  readonly kind: TokenKind | 'oidc';
 }
+
+/** A checked `Authorization` header: the caller, or why not (401 unknown, 403 known but no role). */
+export type AuthOutcome =
+  | { readonly ok: true; readonly principal: Principal }
+  | { readonly ok: false; readonly status: 401 | 403; readonly reason: string };
 
 /** What the first start created: shown once, never stored in clear. */
 export interface FirstAdmin {
@@ -30,9 +37,16 @@ export const hashToken = (secret: string) => createHash('sha256').update(secret)
 
 export class Auth {
   readonly #store: Store;
+  readonly #oidc: OidcVerifier | undefined;
 
-  constructor(store: Store) {
+  constructor(store: Store, oidc?: OidcVerifier) {
     this.#store = store;
+    this.#oidc = oidc;
+  }
+
+  /** The OIDC issuer's verifier, when one is configured. */
+  get oidc(): OidcVerifier | undefined {
+    return this.#oidc;
   }
 
   /** Creates `admin` when there is no user yet; undefined when users exist. */
@@ -72,15 +86,35 @@ export class Auth {
 
   /** The principal of an `Authorization: Bearer …` header, or undefined when it is missing, unknown or expired. */
   async authenticate(header: string | undefined): Promise<Principal | undefined> {
+    const r = await this.check(header);
+    return r.ok ? r.principal : undefined;
+  }
+
+  /** Checks a header: a dlt token (session or API) from the store, or a JWT of the OIDC issuer. */
+  async check(header: string | undefined): Promise<AuthOutcome> {
     const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-    if (!m) return undefined;
+    if (!m) return { ok: false, status: 401, reason: 'send Authorization: Bearer <token> (POST /api/auth/login)' };
+    if (this.#oidc && looksLikeJwt(m[1])) {
+      const r = await this.#oidc.verify(m[1]);
+      if (!r.ok) return r;
+      const principal = { username: r.username, role: r.role, tokenId: `oidc:${r.subject}`, kind: 'oidc' as const };
+      return { ok: true, principal };
+    }
     const record = await this.#store.findToken(hashToken(m[1]));
-    if (!record) return undefined;
+    const unknown = {
+      ok: false,
+      status: 401,
+      reason: 'the token is unknown or expired; log in again (POST /api/auth/login)',
+    } as const;
+    if (!record) return unknown;
     if (record.expiresAt !== undefined && record.expiresAt <= now()) {
       await this.#store.deleteToken(record.tokenId);
-      return undefined;
+      return unknown;
     }
-    return { username: record.owner, role: record.role, tokenId: record.tokenId, kind: record.kind };
+    return {
+      ok: true,
+      principal: { username: record.owner, role: record.role, tokenId: record.tokenId, kind: record.kind },
+    };
   }
 }
 
