@@ -6,7 +6,7 @@
  * In-process; a multi-replica server would put LISTEN/NOTIFY behind the same calls.
  */
 import type { Snapshot } from '@dlt/model';
-import { type LiveSecond, RunSeconds, type RunSecondsOptions } from './live/run-seconds.ts';
+import { type LiveSecond, type RunCounters, RunSeconds, type RunSecondsOptions } from './live/run-seconds.ts';
 import { isTerminal, type RunStatus } from './store/store.ts';
 
 export type { LiveSecond } from './live/run-seconds.ts';
@@ -47,6 +47,7 @@ export class LiveFeed {
   readonly #latest = new Map<string, LiveSecond>();
   /** Runs that have ended (their seconds are kept a while, but no longer count as live). */
   readonly #over = new Set<string>();
+  readonly #statusListeners = new Set<(runId: string, status: RunStatus) => void>();
   readonly #options: Partial<LiveFeedOptions>;
 
   constructor(options: Partial<LiveFeedOptions> = {}) {
@@ -67,6 +68,7 @@ export class LiveFeed {
   publish(runId: string, e: LiveEvent): void {
     // The seconds still waiting go out before the final status, which ends the streams.
     if (e.event === 'status' && isTerminal(e.data.status)) this.#ended(runId);
+    if (e.event === 'status') for (const fn of this.#statusListeners) fn(runId, e.data.status);
     this.#deliver(runId, e);
     if (e.event === 'snapshot' && !(this.#over.has(runId) && !this.#runs.has(runId))) {
       const d = e.data;
@@ -77,6 +79,17 @@ export class LiveFeed {
   /** The merged seconds of the run so far, oldest first (what a late subscriber missed). */
   history(runId: string): LiveSecond[] {
     return this.#runs.get(runId)?.history() ?? [];
+  }
+
+  /** What the run counted so far, per region (for `/metrics`). */
+  totals(runId: string): Map<string, RunCounters> {
+    return this.#runs.get(runId)?.totals() ?? new Map();
+  }
+
+  /** Calls `fn` with every status change of every run (for `/metrics`); returns the unsubscribe. */
+  onStatus(fn: (runId: string, status: RunStatus) => void): () => void {
+    this.#statusListeners.add(fn);
+    return () => this.#statusListeners.delete(fn);
   }
 
   /** The newest merged second of every run that has one and has not ended (for `/metrics`). */

@@ -74,6 +74,8 @@ export class RunSeconds {
   readonly #seconds = new Map<number, Second>();
   /** Tasks that have sent any second: a second is whole when all of them are in it. */
   readonly #tasks = new Set<string>();
+  /** Counters of the seconds dropped past `maxSeconds`, so totals never go down. */
+  readonly #dropped = new Map<string, RunCounters>();
   #newest = 0;
 
   constructor(runId: string, emit: (s: LiveSecond) => void, options: Partial<RunSecondsOptions> = {}) {
@@ -120,6 +122,14 @@ export class RunSeconds {
     return [...this.#seconds.entries()].sort(([a], [b]) => a - b).flatMap(([, s]) => (s.sent ? [s.sent] : []));
   }
 
+  /** Everything counted so far, per region (all seconds, those past the window included). */
+  totals(): Map<string, RunCounters> {
+    const out = new Map<string, RunCounters>();
+    for (const [r, c] of this.#dropped) out.set(r, { ...c });
+    for (const s of this.#seconds.values()) if (s.sent) countInto(out, s.sent);
+    return out;
+  }
+
   close(): void {
     for (const s of this.#seconds.values()) clearTimeout(s.timer);
   }
@@ -138,6 +148,7 @@ export class RunSeconds {
       const age = (this.#newest - at) / 1000;
       if (age > this.#o.maxSeconds) {
         clearTimeout(s.timer);
+        if (s.sent) countInto(this.#dropped, s.sent);
         this.#seconds.delete(at);
         continue;
       }
@@ -147,6 +158,25 @@ export class RunSeconds {
       }
       if (age > this.#o.labelSeconds && s.sent && Object.keys(s.sent.labels).length > 0) s.sent = withoutLabels(s.sent);
     }
+  }
+}
+
+/** Counters that only grow, per region, for `/metrics`. */
+export interface RunCounters {
+  requests: number;
+  failures: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+function countInto(into: Map<string, RunCounters>, s: LiveSecond): void {
+  for (const [region, part] of Object.entries(s.regions)) {
+    const c = into.get(region) ?? { requests: 0, failures: 0, bytesSent: 0, bytesReceived: 0 };
+    c.requests += part.totals.requests;
+    c.failures += part.totals.failures;
+    c.bytesSent += part.totals.bytesSent;
+    c.bytesReceived += part.totals.bytesReceived;
+    into.set(region, c);
   }
 }
 
