@@ -85,7 +85,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   oidc?.discovery().catch((e: Error) => log(`OIDC: ${e.message} (retried on the next token)`));
   const auth = new Auth(store, oidc);
   const firstAdmin = await auth.bootstrap(o.adminPassword);
-  const hub = new AgentHub(auth, o.hubTiming);
+  const hub = new AgentHub(auth, o.hubTiming, log);
   const live = new LiveFeed();
   let agentArgv: readonly string[] = [];
   let ownUrl = '';
