@@ -8,7 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mcpEndpoint } from '@dlt/mcp';
 import { badInput, type Problem } from '@dlt/model';
-import { artifactsConfigFromEnv, openArtifacts, openStore, startServer, storeConfigFromEnv } from '@dlt/server';
+import {
+  artifactsConfigFromEnv,
+  oidcConfigFromEnv,
+  openArtifacts,
+  openStore,
+  startServer,
+  storeConfigFromEnv,
+} from '@dlt/server';
 import { exitCodes } from '../exit-codes.ts';
 
 export const serverUsage = `Usage: dlt start [options]   (or: dlt server [options])
@@ -24,6 +31,8 @@ Options (each also from the environment):
   Store: PostgreSQL when DLT_DATABASE_URL is set (else SQLite under the data folder).
   Artifacts: an S3-compatible bucket when DLT_S3_BUCKET is set (with DLT_S3_ENDPOINT,
   DLT_S3_REGION, DLT_S3_PREFIX, DLT_S3_FORCE_PATH_STYLE and the AWS_* credentials).
+  Single sign-on: tokens of an OIDC issuer too when DLT_OIDC_ISSUER is set (with
+  DLT_OIDC_CLIENT_ID, DLT_OIDC_ROLE_MAP, DLT_OIDC_AUDIENCE, DLT_OIDC_GROUPS_CLAIM, DLT_OIDC_NAME).
   -h, --help         this help
 
 The first start creates the user "admin" with the password in DLT_ADMIN_PASSWORD, or a
@@ -83,6 +92,8 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
   }
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   // PostgreSQL when DLT_DATABASE_URL is set, an S3 bucket when DLT_S3_BUCKET is; else files under --data.
+  // Read before anything opens, so a bad OIDC setting stops the start with every problem named.
+  const oidc = oidcConfigFromEnv(process.env);
   const store = await openStore(storeConfigFromEnv(process.env, args.data));
   const artifacts = await openArtifacts(artifactsConfigFromEnv(process.env, args.data));
   const server = await startServer({
@@ -92,6 +103,7 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     port: args.port,
     host: args.host,
     adminPassword: process.env.DLT_ADMIN_PASSWORD || undefined,
+    ...(oidc ? { oidc } : {}),
     agentCommand: agentCommand(),
     consoleDir: fileURLToPath(new URL('../../../console/dist', import.meta.url)),
     // The read-only MCP tools over streamable HTTP at /mcp (the server itself does not import them).
@@ -100,6 +112,7 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
   });
   process.stdout.write(`dlt server listening on ${server.url}  (data in ${args.data})\n`);
   process.stdout.write(`web console: ${server.url}/\n`);
+  if (oidc) process.stdout.write(`single sign-on: tokens of ${oidc.issuer} (client ${oidc.clientId}) accepted\n`);
   const admin = server.firstAdmin;
   if (admin?.generated) {
     process.stdout.write(
