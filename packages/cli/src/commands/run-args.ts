@@ -18,6 +18,8 @@ export interface RunArgs {
   readonly body?: string;
   readonly timeout?: string;
   readonly env: Readonly<Record<string, string>>;
+  /** JMeter properties (`-J`/`-G name=value`), read by `${__P(name)}` in .jmx plans. */
+  readonly properties: Readonly<Record<string, string>>;
   readonly outputs: readonly { readonly kind: 'json'; readonly path: string }[];
   /** `--junit PATH`: a JUnit XML report of thresholds and checks. */
   readonly junit?: string;
@@ -54,6 +56,8 @@ Load (with FILE they override the file's executions, as k6's flags do):
 
 Run:
   -e, --env K=V           a variable for \${K} in the file (repeatable; the process environment is used too)
+  -J, --property K=V      a JMeter property for \${__P(K)} in a .jmx plan (repeatable; also -JK=V)
+  -G, --global-property K=V  the same (JMeter's remote-engine form)
   -o, --out json=PATH     write the summary as JSON (repeatable)
       --junit PATH        write a JUnit XML report: a test case per threshold and per check
       --baseline FILE     a summary from an earlier --out json=… to compare with
@@ -153,6 +157,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     body: v.body,
     timeout: v.timeout,
     env: pairs('--env', v.env ?? [], '=', problems),
+    properties: pairs('--property', [...(v.property ?? []), ...(v['global-property'] ?? [])], '=', problems),
     outputs: outputs(v.out ?? [], problems),
     junit: v.junit,
     baseline: v.baseline,
@@ -196,6 +201,8 @@ function parse(argv: readonly string[]) {
       body: { type: 'string', short: 'b' },
       timeout: { type: 'string' },
       env: { type: 'string', short: 'e', multiple: true },
+      property: { type: 'string', short: 'J', multiple: true },
+      'global-property': { type: 'string', short: 'G', multiple: true },
       out: { type: 'string', short: 'o', multiple: true },
       junit: { type: 'string' },
       baseline: { type: 'string' },

@@ -107,7 +107,8 @@ function testSource(args: RunArgs): TestSource {
     return { kind: 'definition', raw: quickDefinition(args), source: '--url', load: { env, limits } };
   }
   const overrides = { vus: args.vus, duration: args.duration, iterations: args.iterations, url: args.url };
-  return { kind: 'file', path: resolve(args.file ?? ''), load: { env, overrides, limits } };
+  const properties = args.properties;
+  return { kind: 'file', path: resolve(args.file ?? ''), load: { env, overrides, limits, properties } };
 }
 
 function maxDuration(text: string): number {
