@@ -84,7 +84,7 @@ export class KubernetesFake {
   writeKubeconfig(path: string, namespace = 'default'): string {
     const yaml = `apiVersion: v1
 kind: Config
-clusters: [{ name: fake, cluster: { server: "${this.url}" } }]
+clusters: [{ name: fake, cluster: { server: "${this.url}", insecure-skip-tls-verify: true } }]
 users: [{ name: tester, user: { token: "${this.token}" } }]
 contexts: [{ name: fake, context: { cluster: fake, user: tester, namespace: ${namespace} } }]
 current-context: fake
