@@ -7,6 +7,7 @@ const usage = `Usage: dlt <command> [options]
 
 Commands:
   run [FILE]     run a load test on this machine (a .yaml/.json file, or --url for a quick test)
+  convert FILE   write a JMeter plan as the equivalent simple YAML test (--to yaml, -o OUT)
   start, server  start the server (API, store, local agents) on this machine
   agent          run a load-generating agent for a server (--server URL --token T --region NAME)
   tests …        the tests on a server: list, create, run (--wait), cancel, results
@@ -19,6 +20,7 @@ Run 'dlt <command> --help' for a command's options.
 type Command = (argv: readonly string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.ts')).runCommand,
+  convert: async () => (await import('./commands/convert.ts')).convertCommand,
   agent: async () => (await import('./commands/agent.ts')).agentCommand,
   tests: async () => (await import('./commands/tests.ts')).testsCommand,
   start: async () => (await import('./commands/server.ts')).serverCommand,

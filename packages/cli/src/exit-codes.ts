@@ -3,5 +3,7 @@ export const exitCodes = {
   ok: 0,
   error: 1,
   badInput: 2,
+  /** `dlt convert`: written, but something could not be carried over (listed on stderr). */
+  incomplete: 3,
   thresholdsCrossed: 99,
 } as const;
