@@ -88,7 +88,11 @@ export async function saveScenario(ctx: ApiContext, body: ScenarioBody, _by: Pri
     testDescription: body.testDescription,
     testType: body.testType,
     fileType,
-    testTaskConfigs: body.testTaskConfigs,
+    // The test's capacity policy is kept on each region's config (a region may set its own).
+    testTaskConfigs: body.testTaskConfigs.map(({ capacity = body.capacity, ...c }) => ({
+      ...c,
+      ...(capacity ? { capacity } : {}),
+    })),
     testScenario: body.testScenario,
     showLive: body.showLive ?? false,
     tags: body.tags ?? [],

@@ -31,10 +31,15 @@ const nameField = () =>
 export const regionField = () =>
   z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and - (like local or us-east-1)');
 
+/** What a run does when a region has fewer free agent slots than tasks: wait for them, or fail at once. */
+export const capacityField = () => z.enum(['wait', 'fail']);
+
 export const taskConfigSchema = z.object({
   region: regionField(),
   taskCount: countOf(1, 1000),
   concurrency: countOf(1, 25000),
+  /** dlt's own: this region's capacity policy (else the test's `capacity`, else `wait`). */
+  capacity: capacityField().optional(),
 });
 
 const tagField = () =>
@@ -53,6 +58,8 @@ export const scenarioBodySchema = z.looseObject({
   testType: z.enum(testTypes),
   fileType: z.enum(fileTypes).optional(),
   testTaskConfigs: z.array(taskConfigSchema).min(1).max(100),
+  /** dlt's own: too few free slots in a region → `wait` (up to the provisioning timeout) or `fail` at once. */
+  capacity: capacityField().optional(),
   testScenario: z.record(z.string(), z.unknown()),
   /** Accepted for seed clients; the server knows its own capacity. */
   regionalTaskDetails: z.record(z.string(), z.unknown()).optional(),

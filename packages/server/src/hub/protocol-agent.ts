@@ -22,6 +22,7 @@ export interface ProtocolAgentOptions {
   /** Added to the agent's clock in pongs, ms. */
   readonly skewMs?: number;
   readonly running?: readonly string[];
+  readonly slots?: number;
 }
 
 export class ProtocolAgent {
@@ -55,7 +56,7 @@ export class ProtocolAgent {
         region: o.region,
         version: 'test',
         cores: 1,
-        slots: 1,
+        slots: o.slots ?? 1,
         running: o.running ?? [],
       }),
     );

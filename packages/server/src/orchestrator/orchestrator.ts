@@ -129,6 +129,8 @@ export class Orchestrator {
 
   async #provision(active: ActiveRun): Promise<void> {
     if (!(await this.#move(active, ['queued'], 'provisioning'))) return;
+    const short = this.#shortage(active);
+    if (short) return this.#fail(active, short);
     active.timer('provision', this.#t.provisionTimeoutMs, () => this.#guard(this.#notReady(active)));
     const byRegion = Map.groupBy(active.all(), (t) => t.region);
     for (const [region, tasks] of byRegion) {
@@ -143,15 +145,45 @@ export class Orchestrator {
     this.#place();
   }
 
+  /**
+   * For regions whose capacity policy is `fail` (and no launcher starts agents for the run):
+   * why the connected agents' free slots cannot take the region's tasks now, if they cannot.
+   */
+  #shortage(active: ActiveRun): string | undefined {
+    for (const c of active.run.taskConfigs) {
+      if (c.capacity !== 'fail' || this.launcherFor(c.region)) continue;
+      const agents = this.#d.hub.agents(c.region).filter((a) => a.synced);
+      const free = agents.reduce((n, a) => n + Math.max(0, a.slots - a.tasks.size), 0);
+      if (free >= c.taskCount) continue;
+      const slots = agents.reduce((n, a) => n + a.slots, 0);
+      return (
+        `region ${c.region} has ${free} free slot${free === 1 ? '' : 's'} (${agents.length} online agent${agents.length === 1 ? '' : 's'}, ` +
+        `${slots} slot${slots === 1 ? '' : 's'} in all) for the run's ${c.taskCount} task${c.taskCount === 1 ? '' : 's'} there, ` +
+        'and the test\'s capacity policy is "fail" ("wait" waits for agents instead)'
+      );
+    }
+    return undefined;
+  }
+
   async #notReady(active: ActiveRun): Promise<void> {
     if (active.run.status !== 'provisioning') return;
-    const late = active.all().find((t) => t.status !== 'ready')!;
+    // A task no agent took says more than one that is still compiling.
+    const late = active.all().find((t) => t.agentId === undefined) ?? active.all().find((t) => t.status !== 'ready')!;
     const s = Math.round(this.#t.provisionTimeoutMs / 1000);
     const why =
       late.agentId === undefined
-        ? `found no agent of region ${late.region} with a free slot within ${s} s`
+        ? `found no agent of region ${late.region} with a free slot within ${s} s (${this.#waiting(active, late.region)})`
         : `was not ready within ${s} s on agent ${late.agentName ?? late.agentId}`;
     await this.#fail(active, `${nameTask(late)} ${why}`);
+  }
+
+  /** `3 of 4 tasks still waiting; 2 online agents, 0 free slots`: why a region's tasks wait. */
+  #waiting(active: ActiveRun, region: string): string {
+    const tasks = active.all().filter((t) => t.region === region);
+    const waiting = tasks.filter((t) => t.agentId === undefined).length;
+    const agents = this.#d.hub.agents(region).filter((a) => a.synced);
+    const free = agents.reduce((n, a) => n + Math.max(0, a.slots - a.tasks.size), 0);
+    return `${waiting} of ${tasks.length} tasks still waiting; ${agents.length} online agents, ${free} free slots`;
   }
 
   /** Gives pending tasks of provisioning runs to free agents of their region. */

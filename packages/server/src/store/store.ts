@@ -44,6 +44,8 @@ export interface TaskConfig {
   readonly region: string;
   readonly taskCount: number;
   readonly concurrency: number;
+  /** Too few free agent slots in the region: wait for them (the default) or fail the run at once. */
+  readonly capacity?: 'wait' | 'fail';
 }
 
 /** The seed's schedule fields as posted (checked by the scheduler's `parseSchedule`). */
