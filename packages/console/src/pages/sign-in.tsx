@@ -2,6 +2,7 @@
 import { ApiError } from '@dlt/client';
 import { type FormEvent, useState } from 'react';
 import { type Session, signIn } from '../api/session.ts';
+import { OidcButton } from '../components/oidc-button.tsx';
 import { messageOf } from '../components/use-api.ts';
 
 export function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
@@ -56,6 +57,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <OidcButton onSignedIn={onSignedIn} />
         <p className="muted small">
           The first administrator is <code>admin</code>; <code>./dlt start</code> printed its password on the first
           start.
