@@ -1,6 +1,6 @@
 /**
  * Access: the signed-in user's API tokens (create — the secret shown once — and revoke) and, for
- * administrators, the server's users (create, change role).
+ * administrators, the server's users (create, change role, revoke every token of one).
  */
 import type { CreatedToken, Role } from '@dlt/client';
 import { type FormEvent, useState } from 'react';
@@ -8,7 +8,7 @@ import { useConfirm } from '../components/confirm.tsx';
 import { useSession } from '../components/session-context.tsx';
 import { Empty, ErrorNote, Gate } from '../components/states.tsx';
 import { useApi } from '../components/use-api.ts';
-import { when } from '../lib/format.ts';
+import { num, when } from '../lib/format.ts';
 
 const grantable: Record<Role, readonly Role[]> = {
   admin: ['admin', 'editor', 'viewer', 'agent'],
@@ -121,11 +121,13 @@ function Tokens() {
   );
 }
 
-function NewUser() {
+type UserRole = 'admin' | 'editor' | 'viewer';
+
+function NewUser({ onCreated }: { onCreated: () => void }) {
   const { client } = useSession();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [role, setRole] = useState<'admin' | 'editor' | 'viewer'>('viewer');
+  const [role, setRole] = useState<UserRole>('viewer');
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState('');
   const create = async (e: FormEvent) => {
@@ -137,14 +139,14 @@ function NewUser() {
       setDone(`User ${username.trim()} created as ${role}.`);
       setUsername('');
       setPassword('');
+      onCreated();
     } catch (err) {
       setError(err);
     }
   };
   return (
-    <section>
-      <h2>Users</h2>
-      <form className="inline-form" onSubmit={create}>
+    <>
+      <form className="inline-form" onSubmit={create} aria-label="New user">
         <label>
           Username
           <input value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />
@@ -156,13 +158,14 @@ function NewUser() {
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             required
-            minLength={8}
+            minLength={12}
             autoComplete="new-password"
+            placeholder="12 characters or more"
           />
         </label>
         <label>
           Role
-          <select value={role} onChange={(e) => setRole(e.target.value as typeof role)}>
+          <select value={role} onChange={(e) => setRole(e.target.value as UserRole)}>
             <option>viewer</option>
             <option>editor</option>
             <option>admin</option>
@@ -178,6 +181,109 @@ function NewUser() {
         </p>
       )}
       {error ? <ErrorNote error={error} title="The user was not created" /> : null}
+    </>
+  );
+}
+
+function Users() {
+  const { client, session } = useSession();
+  const users = useApi((c) => c.listUsers(), []);
+  const [error, setError] = useState<unknown>();
+  const [note, setNote] = useState('');
+  const [dialog, ask] = useConfirm();
+  const act = async (what: () => Promise<string>) => {
+    setError(undefined);
+    setNote('');
+    try {
+      setNote(await what());
+      users.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const changeRole = async (username: string, role: UserRole) => {
+    if (
+      !(await ask(
+        `Make ${username} ${role === 'admin' ? 'an' : 'a'} ${role}? They are signed out, and their API tokens above ${role} are revoked.`,
+        'Change role',
+      ))
+    ) {
+      users.reload();
+      return;
+    }
+    await act(async () => {
+      const r = await client.setUserRole(username, role);
+      return `${username} is now ${role}; ${r.revokedTokens} token(s) revoked.`;
+    });
+  };
+  const revoke = async (username: string) => {
+    if (!(await ask(`Revoke every session and API token of ${username}? They must sign in again.`, 'Revoke'))) return;
+    await act(
+      async () => `${(await client.revokeUserTokens(username)).revokedTokens} token(s) of ${username} revoked.`,
+    );
+  };
+  return (
+    <section>
+      {dialog}
+      <h2>Users</h2>
+      <NewUser onCreated={users.reload} />
+      {note && (
+        <p className="state notice" role="status">
+          {note}
+        </p>
+      )}
+      {error ? <ErrorNote error={error} /> : null}
+      <Gate {...users}>
+        {(d) => (
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>User</th>
+                <th>Role</th>
+                <th className="num">API tokens</th>
+                <th>Created</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.users.map((u) => (
+                <tr key={u.username}>
+                  <td>
+                    <strong>{u.username}</strong>
+                    {u.username === session.username ? <span className="muted"> (you)</span> : null}
+                  </td>
+                  <td>
+                    {u.username === session.username || u.role === 'agent' ? (
+                      u.role
+                    ) : (
+                      <select
+                        aria-label={`Role of ${u.username}`}
+                        value={u.role}
+                        onChange={(e) => void changeRole(u.username, e.target.value as UserRole)}
+                      >
+                        <option>viewer</option>
+                        <option>editor</option>
+                        <option>admin</option>
+                      </select>
+                    )}
+                  </td>
+                  <td className="num">{num(u.apiTokens, 0)}</td>
+                  <td>{when(u.createdAt)}</td>
+                  <td className="num">
+                    {u.username !== session.username && (
+                      <button type="button" className="danger small" onClick={() => void revoke(u.username)}>
+                        Revoke access
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Gate>
     </section>
   );
 }
@@ -191,7 +297,7 @@ export function AccessPage() {
           <h1>{session.role === 'admin' ? 'Users & tokens' : 'API tokens'}</h1>
         </div>
       </div>
-      {session.role === 'admin' && <NewUser />}
+      {session.role === 'admin' && <Users />}
       <Tokens />
     </section>
   );

@@ -9,7 +9,7 @@ import { Empty, Gate } from '../components/states.tsx';
 import { type ChartSeries, palette, TimeChart } from '../components/time-chart.tsx';
 import { useApi } from '../components/use-api.ts';
 import { comparedMetrics, toneOf } from '../lib/compare-tone.ts';
-import { bytes, ms, num, percent, signed, when } from '../lib/format.ts';
+import { bytes, duration, ms, num, percent, signed, when } from '../lib/format.ts';
 import { navigate } from '../router.ts';
 import { summaryOf, type TimelinePoint } from './run-results.tsx';
 
@@ -244,6 +244,42 @@ export function ComparePage({ testId, runId, withRun }: { testId: string; runId:
   );
 }
 
+/** The two runs side by side: when, how long, how many users, thresholds. */
+function Headline({ run, base }: { run: TestRun; base: TestRun }) {
+  const row = (label: string, pick: (r: TestRun) => string) => (
+    <tr>
+      <th scope="row">{label}</th>
+      <td>{pick(run)}</td>
+      <td>{pick(base)}</td>
+    </tr>
+  );
+  const thresholds = (r: TestRun) => {
+    const all = Object.values(summaryOf(r)?.thresholds ?? {});
+    if (all.length === 0) return 'none set';
+    const failed = all.filter((o) => !o.ok).length;
+    return failed ? `${failed} of ${all.length} failed` : `all ${all.length} passed`;
+  };
+  return (
+    <table className="grid compact">
+      <caption>The two runs</caption>
+      <thead>
+        <tr>
+          <th />
+          <th>This run</th>
+          <th>Compared with</th>
+        </tr>
+      </thead>
+      <tbody>
+        {row('Started', (r) => when(r.startTime))}
+        {row('Status', (r) => r.status)}
+        {row('Duration', (r) => duration(summaryOf(r)?.durationMs ?? Number.NaN))}
+        {row('Max VUs', (r) => num(summaryOf(r)?.vusMax, 0))}
+        {row('Thresholds', thresholds)}
+      </tbody>
+    </table>
+  );
+}
+
 function CompareBody({
   cmp,
   run,
@@ -265,10 +301,9 @@ function CompareBody({
       </p>
       <div className="two-col">
         <DeltaTable caption="All requests" deltas={total} />
-        <div>
-          <KeyedDeltas caption="Per region" keyName="Region" rows={(cmp.regions ?? {}) as Record<string, Deltas>} />
-        </div>
+        <Headline run={run} base={base} />
       </div>
+      <KeyedDeltas caption="Per region" keyName="Region" rows={(cmp.regions ?? {}) as Record<string, Deltas>} />
       <KeyedDeltas caption="Per label" keyName="Label" rows={(cmp.labels ?? {}) as Record<string, Deltas>} />
       <h2>Timelines overlaid</h2>
       <Overlay a={summaryOf(run)?.timeline ?? []} b={summaryOf(base)?.timeline ?? []} />

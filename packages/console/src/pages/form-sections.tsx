@@ -176,7 +176,11 @@ export function LoadSection({ form, set, err }: SectionProps) {
               />
             )}
           </Field>
-          <Field label="Requests per second" hint="Empty: as fast as the users go" error={err('load.throughput')}>
+          <Field
+            label="Requests per second"
+            hint="Per task, as in the seed: a region sends tasks × this. Empty: as fast as the users go"
+            error={err('load.throughput')}
+          >
             {(id, d) => (
               <input
                 id={id}
@@ -333,8 +337,15 @@ export function RegionsSection({ form, set, err, regions }: SectionProps & { reg
           + Add a region
         </button>
       )}
-      {form.load.mode === 'taurus' && (
-        <p className="muted small">{num(totalVus(form.regions))} virtual users in all, shared evenly by every task.</p>
+      {form.load.mode === 'taurus' ? (
+        <p className="muted small">
+          {num(totalVus(form.regions))} virtual users in all: every task runs the load model with its own users.
+        </p>
+      ) : (
+        <p className="muted small">
+          The executor describes the whole test: its users, iterations and rates are split across all the tasks, so
+          “Users per task” does not apply.
+        </p>
       )}
     </fieldset>
   );

@@ -18,7 +18,7 @@ import { type LivePoint, LiveSeries } from '../lib/live-series.ts';
 import { plannedMs } from '../lib/plan-length.ts';
 import { RunResults } from './run-results.tsx';
 
-interface TaskView {
+export interface TaskView {
   readonly taskId: string;
   readonly region: string;
   readonly status: string;

@@ -31,6 +31,21 @@ const types: [TestType, string][] = [
   ['locust', 'Locust (.py or zip)'],
 ];
 
+/** A refused upload, kept apart from a refused test. */
+class UploadError extends Error {
+  constructor(cause: unknown) {
+    super('upload refused', { cause });
+  }
+}
+
+/** The server's words about a refused file: each problem, with the zip entry it names. */
+function uploadMessage(e: unknown): string {
+  if (!ApiError.is(e) || e.problems.length === 0) return messageOf(e);
+  return (e.problems as { field?: string; message: string }[])
+    .map((p) => (p.field && !['file', 'name'].includes(p.field) ? `${p.field}: ${p.message}` : p.message))
+    .join('; ');
+}
+
 interface Props {
   readonly mode: 'new' | 'edit' | 'copy';
   readonly testId?: string;
@@ -108,7 +123,9 @@ function FormBody({
           : { name: 'test', testId: saved.testId },
       );
     } catch (e) {
-      setServer(ApiError.is(e) && e.problems.length > 0 ? fieldErrors(e.problems as never) : { form: messageOf(e) });
+      if (e instanceof UploadError) setServer({ file: uploadMessage(e.cause) });
+      else
+        setServer(ApiError.is(e) && e.problems.length > 0 ? fieldErrors(e.problems as never) : { form: messageOf(e) });
       setProgress(undefined);
     } finally {
       setBusy(undefined);
@@ -119,19 +136,25 @@ function FormBody({
     const client = clientFor(session.token);
     if (form.testType === 'simple') return client.createScenario(toScenarioInput(form, !run));
     // A script test: save it, upload the file, then run it (the server needs the file first).
-    const named = file ? { ...form, scriptName: file.name } : form;
+    // A copy without a new file takes the original's script along (read from the server).
+    const copied =
+      !file && mode === 'copy' && stored && typeof stored.scriptName === 'string'
+        ? { name: stored.scriptName, bytes: await client.downloadScript(stored.testId) }
+        : undefined;
+    const upload = file ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : copied;
+    const named = upload ? { ...form, scriptName: upload.name } : form;
     let saved = await client.createScenario(toScenarioInput(named, true));
     const withId = { ...named, testId: saved.testId };
-    if (file) {
+    if (upload) {
       setForm(withId);
       setProgress(0);
       const uploader = clientFor(session.token, (sent, total) => setProgress(total > 0 ? sent / total : 0));
       try {
-        await uploader.uploadScript(saved.testId, file.name, new Uint8Array(await file.arrayBuffer()));
+        await uploader.uploadScript(saved.testId, upload.name, upload.bytes);
       } catch (e) {
-        // The test exists now: keep editing it rather than creating another one.
-        navigate({ name: 'edit', testId: saved.testId }, true);
-        throw e;
+        // The test exists now and the form holds its id, so saving again updates it. Whatever the
+        // server says about an upload belongs beside the file field.
+        throw new UploadError(e);
       }
       setProgress(1);
     }
@@ -213,7 +236,9 @@ function FormBody({
             label={`Script (.${scriptExtension(form.testType)}) or zip`}
             hint={
               form.scriptName
-                ? `Stored: ${form.scriptName}. Choose a file to replace it.`
+                ? mode === 'copy'
+                  ? `The copy takes ${form.scriptName} along. Choose a file to use another.`
+                  : `Stored: ${form.scriptName}. Choose a file to replace it.`
                 : 'Up to 50 MB; a zip holds the script and its data files.'
             }
             error={server.file ?? ((submitted || file) && fileError ? fileError : undefined)}

@@ -9,12 +9,14 @@ import { canEdit } from '../api/session.ts';
 import { useConfirm } from '../components/confirm.tsx';
 import { Link } from '../components/link.tsx';
 import { useSession } from '../components/session-context.tsx';
-import { ErrorNote, Gate } from '../components/states.tsx';
+import { Empty, ErrorNote, Gate } from '../components/states.tsx';
 import { isActive, StatusBadge } from '../components/status-badge.tsx';
+import { palette, TimeChart } from '../components/time-chart.tsx';
 import { useApi } from '../components/use-api.ts';
 import { download } from '../lib/download.ts';
-import { num, when } from '../lib/format.ts';
+import { when } from '../lib/format.ts';
 import { navigate } from '../router.ts';
+import { TaskTable, type TaskView } from './run-page.tsx';
 import { RunsTable } from './runs-table.tsx';
 
 /** The stored test posted again: the seed's way to run it. */
@@ -32,45 +34,42 @@ export function rerunBody(s: Scenario): ScenarioInput {
   };
 }
 
-interface RegionTasks {
-  readonly region: string;
-  readonly running: number;
-  readonly pending: number;
-  readonly desired: number;
+/** While a run is under way: its tasks per region by status (pending, running, failed…). */
+function RunTasks({ testId, runId }: { testId: string; runId: string }) {
+  const run = useApi((c) => c.getTestRun(testId, runId), [testId, runId], { pollMs: 1500 });
+  return <Gate {...run}>{(r) => <TaskTable tasks={(Array.isArray(r.tasks) ? r.tasks : []) as TaskView[]} />}</Gate>;
 }
 
-function TaskStatus({ rows }: { rows: readonly RegionTasks[] }) {
+/** p95 and p99 of the last completed runs, oldest left. */
+function Trend({ testId, version }: { testId: string; version: string }) {
+  const runs = useApi((c) => c.listTestRuns(testId, { limit: 30 }), [testId, version]);
+  const done = [...(runs.data?.testRuns ?? [])]
+    .filter((r) => r.status === 'complete' && r.percentiles && r.startTime)
+    .reverse();
+  if (done.length < 2) return <Empty>The trend of the percentiles shows from the second completed run.</Empty>;
+  const x = done.map((r) => Date.parse(r.startTime!) / 1000);
   return (
-    <table className="grid compact tasks">
-      <caption>Tasks per region</caption>
-      <thead>
-        <tr>
-          <th>Region</th>
-          <th className="num">Running</th>
-          <th className="num">Pending</th>
-          <th className="num">Wanted</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.region}>
-            <td>{r.region}</td>
-            <td className="num">{num(r.running)}</td>
-            <td className="num">{num(r.pending)}</td>
-            <td className="num">{num(r.desired)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <TimeChart
+      title="Last runs: p50, p95, p99"
+      x={x}
+      unit=" ms"
+      height={170}
+      series={[
+        { label: 'p50', color: palette[2], values: done.map((r) => r.percentiles?.p50 ?? null) },
+        { label: 'p95', color: palette[4], values: done.map((r) => r.percentiles?.p95 ?? null) },
+        { label: 'p99', color: palette[1], values: done.map((r) => r.percentiles?.p99 ?? null) },
+      ]}
+    />
   );
 }
 
 function Settings({ s }: { s: Scenario }) {
   const exec = ((s.testScenario as { execution?: unknown[] }).execution ?? []) as Record<string, unknown>[];
+  // A Taurus item's concurrency is replaced by each task's, so it is not shown.
   const load = exec
     .map((e) =>
       Object.entries(e)
-        .filter(([k]) => k !== 'scenario')
+        .filter(([k]) => k !== 'scenario' && !(k === 'concurrency' && e.executor === undefined))
         .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
         .join(', '),
     )
@@ -210,7 +209,11 @@ export function TestPage({ testId }: { testId: string }) {
           {s.errorReason && <ErrorNote error={new Error(s.errorReason)} title="The last run failed" />}
           <div className="two-col">
             <Settings s={s} />
-            {Array.isArray(s.tasksPerRegion) && <TaskStatus rows={s.tasksPerRegion as RegionTasks[]} />}
+            {s.testRunId && isActive(s.status) ? (
+              <RunTasks testId={testId} runId={s.testRunId} />
+            ) : (
+              <Trend testId={testId} version={`${s.testRunId}:${s.status}`} />
+            )}
           </div>
           <RunsTable
             testId={testId}

@@ -54,6 +54,7 @@ function Table({ items, onTag }: { items: readonly ScenarioListItem[]; onTag: (t
           <th>Type</th>
           <th>Status</th>
           <th>Last run</th>
+          <th>Next run</th>
           <th>Runs</th>
           <th className="num">p95</th>
           <th className="num">req/s</th>
@@ -79,6 +80,7 @@ function Table({ items, onTag }: { items: readonly ScenarioListItem[]; onTag: (t
               <StatusBadge status={item.status} />
             </td>
             <td>{when(item.startTime)}</td>
+            <td>{when(item.nextRun)}</td>
             <td className="num">{num(item.totalTestRuns ?? 0)}</td>
             <LastRuns item={item} />
           </tr>

@@ -1,0 +1,209 @@
+/**
+ * What the console's browser tests stand on: Debian's Chromium (installed when missing), the
+ * console built fresh from its sources, a real dlt server in this process whose local launcher
+ * starts real `dlt agent` processes, a loopback target that counts its requests, and a folder
+ * for the screenshots. Everything started here is stopped by `close`.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
+import { type RunningServer, startServer } from '@dlt/server';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const run = promisify(execFile);
+const consoleRoot = join(import.meta.dirname, '..');
+const repoRoot = join(consoleRoot, '..', '..');
+/** Screenshots of every page the tests visit (ignored by git). */
+export const shotsDir = join(consoleRoot, 'test-output', 'screens');
+export const adminPassword = 'console-admin-password';
+
+const chromiumPaths = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+/** Debian's Chromium, installing the package once when it is missing (as root, like CI). */
+export async function chromiumPath(): Promise<string> {
+  const found = chromiumPaths.find((p) => existsSync(p));
+  if (found) return found;
+  const hint = 'install it with `apt-get install -y chromium` (Debian) and run the tests again';
+  if (process.getuid?.() !== 0) throw new Error(`Chromium is not installed and the tests are not root: ${hint}`);
+  process.stderr.write('console tests: Chromium is missing; installing Debian package chromium\n');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // Another test file may be installing at the same moment: wait for dpkg's lock, not fail.
+  const lock = ['-o', 'DPkg::Lock::Timeout=300'];
+  const opts = { env, maxBuffer: 64 << 20, timeout: 600_000 };
+  try {
+    await run('apt-get', [...lock, 'update'], opts);
+    await run('apt-get', [...lock, 'install', '-y', '--no-install-recommends', 'chromium'], opts);
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`installing Chromium failed (${hint}):\n${err.stderr || err.message}`);
+  }
+  const installed = chromiumPaths.find((p) => existsSync(p));
+  if (!installed) throw new Error('apt-get installed chromium but no /usr/bin/chromium exists');
+  return installed;
+}
+
+/** Builds the console from its sources into a fresh folder, so the tests see the code as it is now. */
+async function buildConsole(outDir: string): Promise<void> {
+  const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
+  await run(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
+    cwd: consoleRoot,
+    maxBuffer: 16 << 20,
+  });
+}
+
+/** A loopback target: answers `ok` after `delayMs`, counts what it served. */
+export interface Target {
+  readonly url: string;
+  hits(): number;
+  delayMs: number;
+}
+
+async function startTarget(): Promise<Target & { close(): Promise<void> }> {
+  let hits = 0;
+  const state = { delayMs: 2 };
+  const server: Server = createServer((_req, res) => {
+    hits++;
+    setTimeout(() => res.end('ok'), state.delayMs);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  return {
+    url,
+    hits: () => hits,
+    get delayMs() {
+      return state.delayMs;
+    },
+    set delayMs(v: number) {
+      state.delayMs = v;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export interface Rig {
+  readonly server: RunningServer;
+  readonly target: Target;
+  readonly browser: Browser;
+  /** A new browser tab at 1280×800 in a context of its own (its own local storage). */
+  newPage(): Promise<Page>;
+  /** A JSON call to the API as the admin. */
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  /** Saves a full-page screenshot as `<name>.png` in `shotsDir`. */
+  shot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts everything; on a failure half-way, stops what had started. */
+export async function startRig(): Promise<Rig> {
+  const stops: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+  };
+  try {
+    const executablePath = await chromiumPath();
+    const work = await mkdtemp(join(tmpdir(), 'dlt-console-'));
+    stops.push(() => rm(work, { recursive: true, force: true }));
+    const consoleDir = join(work, 'console');
+    await buildConsole(consoleDir);
+    await mkdir(shotsDir, { recursive: true });
+    const target = await startTarget();
+    stops.push(() => target.close());
+    const server = await startServer({
+      dataDir: join(work, 'data'),
+      port: 0,
+      adminPassword,
+      consoleDir,
+      agentCommand: [process.execPath, join(repoRoot, 'packages', 'cli', 'src', 'bin.ts'), 'agent'],
+      localMaxTasks: 4,
+    });
+    stops.push(() => server.close());
+    const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    stops.push(() => browser.close());
+    const adminToken = (
+      (await (
+        await api(server.url, 'POST', '/api/auth/login', undefined, { username: 'admin', password: adminPassword })
+      ).body) as { token: string }
+    ).token;
+    return {
+      server,
+      target,
+      browser,
+      async newPage() {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: server.url });
+        return context.newPage();
+      },
+      api: async (method, path, body) => {
+        const res = await api(server.url, method, path, adminToken, body);
+        return { status: res.status, body: await res.body };
+      },
+      async shot(page, name) {
+        await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: true });
+      },
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+async function api(base: string, method: string, path: string, token?: string, body?: unknown) {
+  const res = await fetch(base + path, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: Promise.resolve(text ? (JSON.parse(text) as unknown) : undefined) };
+}
+
+/** The bytes of a zip holding `files`, stored uncompressed (enough for an upload test). */
+export function zipOf(files: Readonly<Record<string, string>>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text);
+    const n = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(n.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(n.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, n, data);
+    centrals.push(central, n);
+    offset += 30 + n.length + data.length;
+  }
+  const dir = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(centrals.length / 2, 8);
+  end.writeUInt16LE(centrals.length / 2, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, dir, end]);
+}
