@@ -11,6 +11,7 @@ Commands:
   start, server  start the server (API, store, local agents) on this machine
   agent          run a load-generating agent for a server (--server URL --token T --region NAME)
   tests …        the tests on a server: list, create, run (--wait), cancel, results
+  report RUN_ID  a run's report as one self-contained HTML file (or --from summary.json)
   mcp            the read-only MCP server on stdio, for assistants (--server URL --token T)
   help [COMMAND] show help for a command
 
@@ -23,6 +24,7 @@ const commands: Record<string, () => Promise<Command>> = {
   convert: async () => (await import('./commands/convert.ts')).convertCommand,
   agent: async () => (await import('./commands/agent.ts')).agentCommand,
   tests: async () => (await import('./commands/tests.ts')).testsCommand,
+  report: async () => (await import('./commands/report.ts')).reportCommand,
   start: async () => (await import('./commands/server.ts')).serverCommand,
   server: async () => (await import('./commands/server.ts')).serverCommand,
   mcp: async () => (await import('./commands/mcp.ts')).mcpCommand,

@@ -70,6 +70,8 @@ export interface DltClient {
   getBaseline(testId: string, options?: { readonly data?: boolean }): Promise<Baseline>;
   putBaseline(testId: string, testRunId: string): Promise<Baseline>;
   deleteBaseline(testId: string): Promise<unknown>;
+  /** `GET /api/runs/{runId}/report`: the run's HTML report (one self-contained file), CSV or JSON. */
+  downloadReport(runId: string, format?: 'html' | 'csv' | 'timeline.csv' | 'json'): Promise<string>;
   /** Deltas between a run and the test's baseline, or `against` another run. */
   compare(testId: string, testRunId: string, against?: string): Promise<Comparison>;
   listRegions(): Promise<{ readonly regions: Region[] }>;
@@ -120,6 +122,13 @@ export function createClient(options: ClientOptions): DltClient {
         },
       }),
     getTestRun: (testId, testRunId) => http.call('GET', run(testId, testRunId)),
+    downloadReport: async (runId, format = 'html') => {
+      const res = await http.open('GET', `/api/runs/${encodeURIComponent(runId)}/report`, {
+        query: { format },
+        headers: { accept: '*/*' },
+      });
+      return res.text();
+    },
     downloadTaskResult: async (testId, testRunId, taskId) => {
       const path = `${run(testId, testRunId)}/tasks/${encodeURIComponent(taskId)}/result`;
       const res = await http.open('GET', path, { headers: { accept: 'application/json' } });

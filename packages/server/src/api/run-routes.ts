@@ -1,10 +1,13 @@
 /** The seed's test-run and baseline routes, compare, and the live stream of a run. */
+
+import { taskResultKey } from '../results/merge-run.ts';
 import type { ServerRunSummary } from '../results/run-summary.ts';
 import { isTerminal, type RunRecord } from '../store/store.ts';
 import { compareSummaries } from './compare.ts';
 import type { ApiContext } from './context.ts';
 import { HttpError, notFound } from './errors.ts';
 import { liveStream } from './live-stream.ts';
+import { reportRoutes } from './report-routes.ts';
 import { type AnyRoute, route } from './route.ts';
 import {
   baselineBody,
@@ -17,7 +20,6 @@ import {
   testRunParams,
   testRunsQuery,
 } from './schemas.ts';
-import { taskResultKey } from '../results/merge-run.ts';
 import { runItem, runSummaryItem } from './views.ts';
 
 export function runRoutes(ctx: ApiContext): AnyRoute[] {
@@ -208,5 +210,6 @@ export function runRoutes(ctx: ApiContext): AnyRoute[] {
         return liveStream(ctx, run, request, reply);
       },
     }),
+    ...reportRoutes(ctx),
   ];
 }
