@@ -33,7 +33,7 @@ async function stat(label: string): Promise<number> {
     .locator('.stat-value')
     .first()
     .textContent();
-  return Number(text.replace(/[^\d.]/g, ''));
+  return Number((text ?? '').replace(/[^\d.]/g, ''));
 }
 
 async function waitForStatus(status: string, timeout = 40_000): Promise<void> {
@@ -100,7 +100,7 @@ test('the form checks fields as they are typed; Save and run opens the live view
     { timeout: 10_000 },
   );
   assert.ok((await stat('Requests')) > first, 'the live count went up');
-  assert.match(await page.locator('.stat', { hasText: 'Remaining' }).textContent(), /\ds/);
+  assert.match((await page.locator('.stat', { hasText: 'Remaining' }).textContent()) ?? '', /\ds/);
   await page.getByRole('cell', { name: 'checkout' }).waitFor();
   await rig.shot(page, '03-live');
 });
@@ -246,7 +246,7 @@ test('the tests list: status, last p95 and req/s, trend, filter by text and tag'
   await page.getByRole('link', { name: 'JMeter plan' }).waitFor();
   const row = page.getByRole('row', { name: /Checkout API/ });
   await row.locator('.badge', { hasText: 'complete' }).waitFor();
-  assert.match(await row.textContent(), /\d+(\.\d+)? ms/);
+  assert.match((await row.textContent()) ?? '', /\d+(\.\d+)? ms/);
   await rig.shot(page, '00-tests');
   await page.getByRole('button', { name: 'smoke' }).first().click();
   await page.getByRole('link', { name: 'JMeter plan' }).waitFor({ state: 'detached' });
