@@ -60,7 +60,7 @@ export function OidcButton({ onSignedIn }: { onSignedIn: (s: Session) => void })
   };
   return (
     <div className="oidc-sign-in">
-      <button type="button" onClick={start} disabled={busy}>
+      <button type="button" onClick={start} disabled={busy} style={{ width: '100%' }}>
         {busy ? 'Signing in…' : `Sign in with ${settings.displayName}`}
       </button>
       {error && (
