@@ -148,7 +148,7 @@ export class EcsFake {
     }
   }
 
-  #runTask(res: ServerResponse, b: Obj): void {
+  #runTask(res: ServerResponse, b: Obj): undefined {
     const count = b.count ?? 1;
     const bad = (m: string) => error(res, 400, 'InvalidParameterException', m);
     if (!Number.isInteger(count) || count < 1 || count > 10) return bad('count must be between 1 and 10.');
@@ -166,7 +166,7 @@ export class EcsFake {
       return json(res, { tasks: [], failures: [{ arn: this.#clusterArn(), reason: this.#capacityFailure }] });
     }
     const tasks = Array.from({ length: count }, () => this.#startTask(b, overrides[0]));
-    json(res, { tasks, failures: [] });
+    return json(res, { tasks, failures: [] });
   }
 
   #startTask(b: Obj, override: Obj | undefined): Obj {
