@@ -18,6 +18,7 @@ import { painter } from '../output/format.ts';
 import { renderSummary } from '../output/summary-report.ts';
 import { renderTable } from '../output/table.ts';
 import { outcomeCode, waitForRun } from './tests-wait.ts';
+import { watchRun } from './tests-watch.ts';
 
 const common = `Server (each also from the environment):
   -s, --server URL     the server's address, e.g. http://127.0.0.1:8080   (DLT_SERVER)
@@ -26,12 +27,13 @@ const common = `Server (each also from the environment):
   -h, --help           this help`;
 
 const usages = {
-  tests: `Usage: dlt tests <list|create|run|cancel|results> [options]
+  tests: `Usage: dlt tests <list|create|run|watch|cancel|results> [options]
 
 Works with the tests stored on a dlt server.
   list                 the tests, their status and runs
   create FILE          store a test from a file (not run)
   run ID|FILE          run a stored test, or store and run a file; --wait follows it
+  watch ID             follow the test's run live (started anywhere) until it ends
   cancel ID            cancel the test's running run
   results ID           the latest run's results (--run RUNID for another)
 
@@ -72,6 +74,17 @@ For CI (with --wait):
       --fail-on-regression PCT
                            compare with the test's baseline run; exit 99 when the p95 response
                            time or the error rate is worse by more than PCT percent
+
+${common}
+`,
+  watch: `Usage: dlt tests watch ID [--run RUNID] [options]
+
+Follows the test's latest run (or RUNID) live, wherever it was started: one line a second with
+the run's VUs, requests per second, p95, totals and errors, and each region's rate and p95 when
+there are several. A watcher that comes late first catches up on the seconds it missed; a
+dropped stream (a server restarting) is followed again. When the run ends its results are
+printed. Exit code: 0 passed, 99 a threshold was crossed, 1 failed or cancelled.
+With --json: one JSON object per line, each a status or a merged second as the server sent it.
 
 ${common}
 `,
@@ -116,6 +129,7 @@ const accepts: Record<Sub, readonly (keyof Values)[]> = {
   list: ['tags'],
   create: ['name', 'description', 'region', 'tasks', 'concurrency', 'id'],
   run: ['name', 'description', 'region', 'tasks', 'concurrency', 'id', 'wait', 'quiet', ...ciFlags],
+  watch: ['run'],
   cancel: [],
   results: ['run', ...ciFlags],
 };
@@ -128,7 +142,7 @@ export async function testsCommand(argv: readonly string[]): Promise<number> {
   }
   if (!(sub in accepts)) {
     throw badInput(
-      [{ message: `unknown subcommand "${sub}"`, hint: 'list, create, run, cancel or results' }],
+      [{ message: `unknown subcommand "${sub}"`, hint: 'list, create, run, watch, cancel or results' }],
       'bad arguments',
     );
   }
@@ -222,6 +236,12 @@ const subcommands: Record<Sub, Run> = {
     const colour = process.stderr.isTTY === true && !process.env.NO_COLOR;
     const end = await waitForRun(client, started, { quiet: v.quiet ?? false, out: process.stderr, colour });
     return finish(client, end, v);
+  },
+  async watch(client, v, [id]) {
+    const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    const end = await watchRun(client, id, { runId: v.run, json: v.json ?? false, out: process.stdout, colour });
+    if (v.json) return outcomeCode(end);
+    return report(end, v);
   },
   async cancel(client, v, [id]) {
     const answer = await client.cancelScenario(id);
