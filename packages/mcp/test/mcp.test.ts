@@ -15,10 +15,11 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createClient, type DltClient, type ScenarioInput } from '@dlt/client';
-import { type RunningServer, startServer } from '@dlt/server';
+import { oidcConfigFromEnv, type RunningServer, startServer } from '@dlt/server';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { startTestIssuer, type TestIssuer } from '../../server/src/auth/oidc-test-issuer.ts';
 import { mcpEndpoint, readOnlyFetch, tools } from '../src/index.ts';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'src', 'bin.ts');
@@ -29,6 +30,7 @@ const target = createServer((_req, res) => {
   res.end('ok');
 });
 let server: RunningServer;
+let issuer: TestIssuer;
 let dir = '';
 let admin: DltClient;
 const tokens = { viewer: '', editor: '', agent: '' };
@@ -63,7 +65,14 @@ async function untilDone(runId: string): Promise<void> {
 before(async () => {
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
   dir = await mkdtemp(join(tmpdir(), 'dlt-mcp-'));
+  issuer = await startTestIssuer('dlt-console');
+  const oidc = oidcConfigFromEnv({
+    DLT_OIDC_ISSUER: issuer.issuer,
+    DLT_OIDC_CLIENT_ID: 'dlt-console',
+    DLT_OIDC_ROLE_MAP: 'readers=viewer',
+  });
   server = await startServer({
+    oidc,
     dataDir: dir,
     port: 0,
     adminPassword: password,
@@ -86,6 +95,7 @@ before(async () => {
 });
 after(async () => {
   await server?.close();
+  await issuer?.[Symbol.asyncDispose]();
   target.closeAllConnections();
   target.close();
   await rm(dir, { recursive: true, force: true });
@@ -271,6 +281,23 @@ test('streamable HTTP at /mcp: no token and an unknown token get 401, an agent t
   });
   assert.equal(bare.status, 401);
   assert.match(bare.headers.get('www-authenticate') ?? '', /^Bearer/);
+});
+
+test('streamable HTTP at /mcp: a token of the OIDC issuer works with a mapped group, and gets 403 without one', async () => {
+  const client = await httpClient(await issuer.sign({ preferred_username: 'ann', groups: ['readers'] }));
+  try {
+    assert.equal((await call(client, 'list_scenarios')).count, 1);
+    const run = await call(client, 'get_latest_test_run', { test_id: testId });
+    assert.equal(run.testRunId, secondRun);
+  } finally {
+    await client.close();
+  }
+  const stranger = await issuer.sign({ preferred_username: 'eve', groups: ['marketing'] });
+  await assert.rejects(httpClient(stranger), (e: unknown) => {
+    assert.equal((e as { code?: number }).code, 403, String(e));
+    assert.match(String(e), /no dlt role for the groups \[marketing\]/);
+    return true;
+  });
 });
 
 test('the MCP server only reads: an editor token still changes nothing, and its fetch refuses writes', async () => {
