@@ -10,6 +10,7 @@ import { mcpEndpoint } from '@dlt/mcp';
 import { badInput, type Problem } from '@dlt/model';
 import {
   artifactsConfigFromEnv,
+  launchersConfigFrom,
   oidcConfigFromEnv,
   openArtifacts,
   openStore,
@@ -28,6 +29,8 @@ Options (each also from the environment):
   -p, --port N       port to listen on (default 8080)              (DLT_PORT)
       --host HOST    address to listen on (default 127.0.0.1)      (DLT_HOST)
       --data DIR     data folder (default ./.dlt/data)             (DLT_DATA)
+      --launchers FILE  which launcher serves each region: local, pool,
+                     kubernetes, ecs (YAML/JSON; see docs/agents.md)  (DLT_LAUNCHERS)
   Store: PostgreSQL when DLT_DATABASE_URL is set (else SQLite under the data folder).
   Artifacts: an S3-compatible bucket when DLT_S3_BUCKET is set (with DLT_S3_ENDPOINT,
   DLT_S3_REGION, DLT_S3_PREFIX, DLT_S3_FORCE_PATH_STYLE and the AWS_* credentials).
@@ -43,6 +46,8 @@ export interface ServerArgs {
   readonly port: number;
   readonly host: string;
   readonly data: string;
+  /** `--launchers FILE` (else DLT_LAUNCHERS, read when the server starts). */
+  readonly launchers?: string;
 }
 
 /** Parses the arguments after `start`/`server` (flags over the environment); undefined means --help. */
@@ -50,7 +55,7 @@ export function parseServerArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): ServerArgs | undefined {
-  let v: { port?: string; host?: string; data?: string; help?: boolean };
+  let v: { port?: string; host?: string; data?: string; launchers?: string; help?: boolean };
   try {
     v = parseArgs({
       args: [...argv],
@@ -60,6 +65,7 @@ export function parseServerArgs(
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
         data: { type: 'string' },
+        launchers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -76,7 +82,12 @@ export function parseServerArgs(
   const host = v.host ?? env.DLT_HOST ?? '127.0.0.1';
   if (host === '') problems.push({ field: '--host', message: 'must not be empty' });
   if (problems.length > 0) throw badInput(problems, 'bad arguments');
-  return { port, host, data: resolve(v.data ?? env.DLT_DATA ?? '.dlt/data') };
+  return {
+    port,
+    host,
+    data: resolve(v.data ?? env.DLT_DATA ?? '.dlt/data'),
+    ...(v.launchers ? { launchers: v.launchers } : {}),
+  };
 }
 
 /** The command that starts `dlt agent` from this same installation. */
@@ -94,6 +105,8 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
   // PostgreSQL when DLT_DATABASE_URL is set, an S3 bucket when DLT_S3_BUCKET is; else files under --data.
   // Read before anything opens, so a bad OIDC setting stops the start with every problem named.
   const oidc = oidcConfigFromEnv(process.env);
+  // Launchers per region from --launchers FILE or DLT_LAUNCHERS; without them, local agents serve region local.
+  const launcherConfig = launchersConfigFrom(args.launchers, process.env);
   const store = await openStore(storeConfigFromEnv(process.env, args.data));
   const artifacts = await openArtifacts(artifactsConfigFromEnv(process.env, args.data));
   const server = await startServer({
@@ -105,6 +118,7 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     adminPassword: process.env.DLT_ADMIN_PASSWORD || undefined,
     ...(oidc ? { oidc } : {}),
     agentCommand: agentCommand(),
+    ...(launcherConfig ? { launcherConfig } : {}),
     consoleDir: fileURLToPath(new URL('../../../console/dist', import.meta.url)),
     // The read-only MCP tools over streamable HTTP at /mcp (the server itself does not import them).
     plugins: [mcpEndpoint()],
