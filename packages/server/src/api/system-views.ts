@@ -14,7 +14,7 @@ export function regionsView(ctx: ApiContext) {
       offlineAgents: ctx.hub.offline().filter((a) => a.region === region).length,
       slots,
       freeSlots: slots - busy,
-      launcher: launcher ? 'local' : null,
+      launcher: launcher ? (launcher.kind ?? 'local') : null,
       ...(launcher ? { maxTasks: launcher.maxTasks } : {}),
       compatible: true,
     };
