@@ -179,3 +179,21 @@ test('settings from the environment: every problem named by its variable', () =>
   assert.deepEqual(groupsOf({ 'cognito:groups': ['a', 1, 'b'] }, 'cognito:groups'), ['a', 'b']);
   assert.deepEqual(parseRoleMap('', []).roleMap, []);
 });
+
+test('an issuer that cannot be reached: 503 for the settings, 401 with the reason for its tokens, local users unaffected', async () => {
+  const down = await testServer({
+    oidc: { ...config('devs=editor'), issuer: 'http://127.0.0.1:9' },
+    log: () => {},
+  });
+  try {
+    const settings = await down.call('GET', '/api/auth/oidc');
+    assert.equal(settings.status, 503);
+    assert.equal(settings.body.code, 'OIDC_UNAVAILABLE');
+    const r = await me(down, await issuer.sign({ groups: ['devs'] }));
+    assert.equal(r.status, 401);
+    assert.match(r.body.message, /cannot check OIDC tokens now/);
+    assert.equal((await me(down, down.tokens.viewer)).body.role, 'viewer');
+  } finally {
+    await down.close();
+  }
+});
