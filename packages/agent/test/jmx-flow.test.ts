@@ -163,7 +163,9 @@ test('constant-timer.jmx and timers.jmx: constant, Gaussian and Constant Through
   await runPlan('timers.jmx', target);
   const ctt = target.at('/ctt').map((r) => r.at);
   assert.equal(ctt.length, 4);
-  for (let i = 1; i < ctt.length; i++) assert.ok(ctt[i] - ctt[i - 1] >= 90, `throughput gap ${ctt[i] - ctt[i - 1]}`);
+  // 600 a minute is one every 100 ms from the intended times, so the 4th is sent 300 ms after the
+  // 1st (the Gaussian timers alone would space them ~60 ms); arrival jitter may shorten it a little.
+  assert.ok(ctt[3] - ctt[0] >= 260, `4 paced samples over ${ctt[3] - ctt[0]} ms`);
   const gauss = target.at('/gauss').map((r) => r.at);
   for (let i = 1; i < gauss.length; i++) assert.ok(gauss[i] - ctt[i - 1] >= 55, 'the Gaussian timer waits its delay');
 });
