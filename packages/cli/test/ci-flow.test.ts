@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createClient, type DltClient } from '@dlt/client';
 import { type RunningServer, startServer } from '@dlt/server';
+import { junitXml } from '../src/ci/junit.ts';
 import { runDlt, startTarget, type Target } from './helpers.ts';
 import { junitCases, junitViolations } from './junit-schema.ts';
 
@@ -77,6 +78,30 @@ test('the JUnit checker refuses what the schema refuses', () => {
     ['<report/>', /root must be/],
   ];
   for (const [xml, message] of bad) assert.match(junitViolations(xml).join('\n'), message, xml);
+});
+
+test('a failed run is a JUnit error, a regression not checked is skipped, odd names are escaped', () => {
+  const xml = junitXml({
+    name: 'checkout <"&">',
+    status: 'failed',
+    errorReason: 'task T1 (region local) failed: \u0007boom',
+    regressionSkipped: 'test T has no baseline',
+  });
+  assert.deepEqual(junitViolations(xml), [], xml);
+  assert.deepEqual(junitCases(xml), [
+    {
+      classname: 'dlt.run',
+      name: 'run completes',
+      outcome: 'error',
+      message: 'run failed: task T1 (region local) failed: boom',
+    },
+    {
+      classname: 'dlt.regression',
+      name: 'regression against baseline',
+      outcome: 'skipped',
+      message: 'test T has no baseline',
+    },
+  ]);
 });
 
 test('tests run FILE --wait: exit 0, a valid JUnit file with a passing case per threshold, the summary as JSON', async () => {

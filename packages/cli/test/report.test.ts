@@ -156,6 +156,13 @@ test('the API serves the report as HTML, CSV (per scope and per second) and JSON
   assert.equal(json.summary.totals.requests, run.summary?.totals.requests);
 
   assert.equal((await get('?format=pdf')).status, 400);
+  const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
+    paths: Record<string, { get?: { parameters: { name: string; schema: { enum?: string[] } }[] } }>;
+  };
+  for (const path of ['/api/runs/{runId}/report', '/api/scenarios/{testId}/testruns/{testRunId}/report']) {
+    const format = doc.paths[path]?.get?.parameters.find((p) => p.name === 'format');
+    assert.deepEqual(format?.schema.enum, ['html', 'csv', 'timeline.csv', 'json'], path);
+  }
   const byRun = await fetch(`${server.url}/api/runs/${runId}/report?format=csv`, {
     headers: { authorization: `Bearer ${token}` },
   });
