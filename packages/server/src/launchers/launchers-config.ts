@@ -83,15 +83,21 @@ export function parseLaunchersConfig(text: string, source: string): LaunchersCon
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e) => ({ file: source, line: e.linePos?.[0].line, message: e.message }));
+    const problems = doc.errors.map((e) => ({ file: source, line: lc.linePos(e.pos[0]).line, message: e.message }));
     throw badInput(problems, `the launcher configuration ${source} is not valid YAML`);
   }
   const parsed = launchersConfigSchema.safeParse(doc.toJS());
   if (parsed.success) return parsed.data;
   const problems: Problem[] = parsed.error.issues.map((i) => {
-    const node = doc.getIn(i.path as (string | number)[], true) as Node | undefined;
+    // A missing field has no node: its nearest parent that exists gives the line.
+    let node: Node | undefined;
+    for (let n = i.path.length; n >= 0 && !node?.range; n--) {
+      node = doc.getIn(i.path.slice(0, n) as (string | number)[], true) as Node | undefined;
+    }
     const line = node?.range ? lc.linePos(node.range[0]).line : undefined;
-    return { file: source, ...(line ? { line } : {}), field: fieldName(i.path), message: i.message };
+    // zod says only "Invalid key in record" for a bad region name.
+    const message = i.code === 'invalid_key' ? 'is not a region name: lower-case letters, digits and -' : i.message;
+    return { file: source, ...(line ? { line } : {}), field: fieldName(i.path), message };
   });
   throw badInput(problems, `the launcher configuration ${source} has ${problems.length} problem(s)`);
 }

@@ -1,0 +1,126 @@
+/**
+ * The launcher configuration: a YAML file with every kind of launcher is read as written; bad
+ * ones are refused with every problem naming the file, line and field; DLT_LAUNCHERS may hold
+ * inline JSON; and a configured server shows each region's launcher.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DltError } from '@dlt/model';
+import { testServer } from '../test-kit.ts';
+import { launchersConfigFrom, parseLaunchersConfig } from './launchers-config.ts';
+
+const good = `serverUrl: https://dlt.example.com
+regions:
+  local: { type: local, maxTasks: 20 }
+  eu-west: { type: pool }
+  k8s-eu:
+    type: kubernetes
+    namespace: dlt
+    image: registry.example.com/dlt-agent:1
+    resources: { requests: { cpu: "1" }, limits: { memory: 1Gi } }
+  us-east:
+    type: ecs
+    cluster: dlt
+    taskDefinition: dlt-agent:3
+    subnets: [subnet-1, subnet-2]
+    securityGroups: [sg-1]
+    assignPublicIp: true
+    awsRegion: us-east-1
+`;
+
+test('a YAML configuration with every kind of launcher is read as written', () => {
+  const c = parseLaunchersConfig(good, 'launchers.yaml');
+  assert.equal(c.serverUrl, 'https://dlt.example.com');
+  assert.deepEqual(Object.keys(c.regions), ['local', 'eu-west', 'k8s-eu', 'us-east']);
+  assert.deepEqual(c.regions.local, { type: 'local', maxTasks: 20 });
+  assert.equal(c.regions['k8s-eu'].type === 'kubernetes' && c.regions['k8s-eu'].resources?.limits?.memory, '1Gi');
+  assert.equal(c.regions['us-east'].type === 'ecs' && c.regions['us-east'].subnets.length, 2);
+});
+
+const bad = `regions:
+  k8s-eu:
+    type: kubernetes
+    namespace: Not_A_Name
+  us-east:
+    type: ecs
+    cluster: dlt
+    taskDefinition: dlt-agent
+    subnets: []
+    colour: blue
+  EU: { type: pool }
+  x: { type: nomad }
+`;
+
+test('every problem of a bad configuration is named with its file, line and field', () => {
+  let err: DltError | undefined;
+  try {
+    parseLaunchersConfig(bad, 'launchers.yaml');
+  } catch (e) {
+    err = e as DltError;
+  }
+  assert.ok(err instanceof DltError, 'refused');
+  const problems = err.problems.map((p) => `${p.file}:${p.line ?? '-'} ${p.field}`);
+  for (const want of [
+    'launchers.yaml:3 regions.k8s-eu.image',
+    'launchers.yaml:4 regions.k8s-eu.namespace',
+    'launchers.yaml:9 regions.us-east.subnets',
+    'launchers.yaml:6 regions.us-east',
+    'launchers.yaml:12 regions.x.type',
+  ]) {
+    assert.ok(problems.includes(want), `${want} in ${problems.join(', ')}`);
+  }
+  assert.ok(
+    err.problems.some((p) => p.field === 'regions.us-east' && /colour/.test(p.message)),
+    'unknown field named',
+  );
+  assert.ok(
+    err.problems.some((p) => /region name/.test(p.message)),
+    'the region name EU is refused',
+  );
+});
+
+test('YAML that does not parse is refused with its line', () => {
+  assert.throws(
+    () => parseLaunchersConfig('regions:\n  a: { type: pool\n', 'l.yaml'),
+    (e: DltError) => e.problems[0].file === 'l.yaml' && typeof e.problems[0].line === 'number',
+  );
+});
+
+test('DLT_LAUNCHERS holds a path or inline JSON; --launchers wins; a missing file is named', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dlt-launchers-'));
+  try {
+    const file = join(dir, 'launchers.yaml');
+    await writeFile(file, good);
+    assert.equal(launchersConfigFrom(undefined, {}), undefined);
+    assert.deepEqual(launchersConfigFrom(undefined, { DLT_LAUNCHERS: '{"regions":{"eu":{"type":"pool"}}}' })?.regions, {
+      eu: { type: 'pool' },
+    });
+    assert.equal(launchersConfigFrom(file, { DLT_LAUNCHERS: '{"regions":{}}' })?.serverUrl, 'https://dlt.example.com');
+    assert.throws(
+      () => launchersConfigFrom(join(dir, 'nope.yaml'), {}),
+      (e: DltError) => e.problems[0].file === join(dir, 'nope.yaml'),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a configured server lists each region with its launcher; local stays the default for region local', async () => {
+  const t = await testServer({
+    launchers: [],
+    agentCommand: [process.execPath, '-e', ''],
+    launcherConfig: { regions: { 'eu-west': { type: 'pool', maxTasks: 7 } } },
+  });
+  try {
+    const { regions } = (await t.call('GET', '/api/regions', { token: 'viewer' })).body;
+    const by = Object.fromEntries(regions.map((r: { region: string }) => [r.region, r]));
+    assert.equal(by['eu-west'].launcher, 'pool');
+    assert.equal(by['eu-west'].maxTasks, 7);
+    assert.equal(by.local.launcher, 'local');
+  } finally {
+    await t.close();
+  }
+});
