@@ -156,9 +156,17 @@ test('the test page: set the baseline, run again, compare with coloured deltas',
   await page.getByText('Timelines overlaid').waitFor();
   assert.ok((await page.locator('.chart').count()) >= 4);
   await rig.shot(page, '06-compare');
+  // The list now has two runs of the test to draw its trend from.
+  await nav('Tests').click();
+  await page
+    .getByRole('row', { name: /Checkout API/ })
+    .locator('svg.sparkline')
+    .waitFor();
+  await rig.shot(page, '00-tests');
   await page.getByRole('link', { name: 'Checkout API' }).click();
   await page.getByRole('heading', { name: /Checkout API/ }).waitFor();
   await page.locator('table.grid tbody tr').nth(1).waitFor();
+  await page.getByText('Last runs: p50, p95, p99').waitFor();
   await rig.shot(page, '05-test-page');
 });
 
@@ -224,6 +232,8 @@ test('a JMeter zip: a bad file shows its error beside the field; a good one uplo
   const fileField = page.locator('.field', { has: file });
   await fileField.locator('.error-text', { hasText: /no \.jmx/ }).waitFor();
   await rig.shot(page, '07-bad-upload');
+  const afterRefusal = await rig.api('GET', '/api/scenarios');
+  assert.equal((afterRefusal.body as { Items: unknown[] }).Items.length, 1, 'a refused upload leaves no test behind');
   const before = rig.target.hits();
   await file.setInputFiles({
     name: 'plan.zip',
@@ -247,7 +257,6 @@ test('the tests list: status, last p95 and req/s, trend, filter by text and tag'
   const row = page.getByRole('row', { name: /Checkout API/ });
   await row.locator('.badge', { hasText: 'complete' }).waitFor();
   assert.match((await row.textContent()) ?? '', /\d+(\.\d+)? ms/);
-  await rig.shot(page, '00-tests');
   await page.getByRole('button', { name: 'smoke' }).first().click();
   await page.getByRole('link', { name: 'JMeter plan' }).waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Remove tag filter smoke' }).click();

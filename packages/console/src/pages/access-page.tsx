@@ -21,7 +21,9 @@ function Tokens() {
   const { client, session } = useSession();
   const tokens = useApi((c) => c.listTokens(), []);
   const [name, setName] = useState('');
-  const [role, setRole] = useState<Role>(grantable[session.role][0] ?? 'viewer');
+  const [role, setRole] = useState<Role>(
+    grantable[session.role].includes('viewer') ? 'viewer' : (grantable[session.role][0] ?? 'viewer'),
+  );
   const [created, setCreated] = useState<CreatedToken>();
   const [error, setError] = useState<unknown>();
   const [dialog, ask] = useConfirm();

@@ -76,6 +76,7 @@ export function RequestsSection({ form, set, err }: SectionProps) {
             >
               {(id, d) => (
                 <textarea
+                  className="mono"
                   id={id}
                   aria-describedby={d}
                   rows={2}
@@ -87,6 +88,7 @@ export function RequestsSection({ form, set, err }: SectionProps) {
             <Field label="Body" error={err(`requests.${i}.body`)} className="grow">
               {(id, d) => (
                 <textarea
+                  className="mono"
                   id={id}
                   aria-describedby={d}
                   rows={2}

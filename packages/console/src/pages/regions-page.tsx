@@ -21,6 +21,7 @@ function Regions({ regions }: { regions: readonly Region[] }) {
         <tr>
           <th>Region</th>
           <th className="num">Agents</th>
+          <th className="num">Offline</th>
           <th className="num">Slots</th>
           <th className="num">Free slots</th>
           <th>Launcher</th>
@@ -33,6 +34,7 @@ function Regions({ regions }: { regions: readonly Region[] }) {
               <strong>{r.region}</strong>
             </td>
             <td className="num">{num(r.agents)}</td>
+            <td className={`num ${Number(r.offlineAgents) > 0 ? 'bad-text' : ''}`}>{num(r.offlineAgents ?? 0)}</td>
             <td className="num">{num(r.slots)}</td>
             <td className="num">{num(r.freeSlots)}</td>
             <td>
@@ -84,9 +86,54 @@ function Agents({ agents }: { agents: readonly AgentInfo[] }) {
               <td className="num">{ms(a.clockOffsetMs)}</td>
               <td className="num">{a.rttMs === null ? '–' : ms(a.rttMs)}</td>
               <td>{when(a.connectedAt)}</td>
-              <td>{when(a.lastSeenAt)}</td>
+              <td>{when(a.lastSeen)}</td>
             </tr>
           ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** An agent the server stopped hearing from (the server keeps them for an hour). */
+interface OfflineAgent {
+  readonly agentId: string;
+  readonly name: string;
+  readonly region: string;
+  readonly version: string;
+  readonly lastSeen: string;
+  readonly reason: string;
+}
+
+/** The `offline` list servers that keep one add beside `agents`. */
+const offlineOf = (d: object): OfflineAgent[] => {
+  const list = (d as { offline?: unknown }).offline;
+  return Array.isArray(list) ? (list as OfflineAgent[]) : [];
+};
+
+function Offline({ agents }: { agents: readonly OfflineAgent[] }) {
+  if (agents.length === 0) return null;
+  return (
+    <table className="grid">
+      <caption>Went offline in the last hour</caption>
+      <thead>
+        <tr>
+          <th>Agent</th>
+          <th>Region</th>
+          <th>Version</th>
+          <th>Last heard</th>
+          <th>Why</th>
+        </tr>
+      </thead>
+      <tbody>
+        {agents.map((a) => (
+          <tr key={a.agentId}>
+            <td>{a.name}</td>
+            <td>{a.region}</td>
+            <td>{a.version}</td>
+            <td>{when(a.lastSeen)}</td>
+            <td>{a.reason}</td>
+          </tr>
+        ))}
       </tbody>
     </table>
   );
@@ -106,7 +153,14 @@ export function RegionsPage() {
       <h2>Regions</h2>
       <Gate {...regions}>{(d) => <Regions regions={d.regions} />}</Gate>
       <h2>Agents</h2>
-      <Gate {...agents}>{(d) => <Agents agents={d.agents} />}</Gate>
+      <Gate {...agents}>
+        {(d) => (
+          <>
+            <Agents agents={d.agents} />
+            <Offline agents={offlineOf(d)} />
+          </>
+        )}
+      </Gate>
     </section>
   );
 }

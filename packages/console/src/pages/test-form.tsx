@@ -143,23 +143,24 @@ function FormBody({
         : undefined;
     const upload = file ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : copied;
     const named = upload ? { ...form, scriptName: upload.name } : form;
-    let saved = await client.createScenario(toScenarioInput(named, true));
-    const withId = { ...named, testId: saved.testId };
-    if (upload) {
-      setForm(withId);
+    // The upload needs the test's id: a new test is saved first, and removed again when the
+    // server refuses its file, so a refused upload leaves nothing behind.
+    let testId = form.testId;
+    const isNew = testId === undefined;
+    if (upload && testId === undefined) testId = (await client.createScenario(toScenarioInput(named, true))).testId;
+    if (upload && testId !== undefined) {
       setProgress(0);
       const uploader = clientFor(session.token, (sent, total) => setProgress(total > 0 ? sent / total : 0));
       try {
-        await uploader.uploadScript(saved.testId, upload.name, upload.bytes);
+        await uploader.uploadScript(testId, upload.name, upload.bytes);
       } catch (e) {
-        // The test exists now and the form holds its id, so saving again updates it. Whatever the
-        // server says about an upload belongs beside the file field.
+        if (isNew) await client.deleteScenario(testId).catch(() => {});
+        // Whatever the server says about an upload belongs beside the file field.
         throw new UploadError(e);
       }
       setProgress(1);
     }
-    if (run) saved = await client.createScenario(toScenarioInput(withId, false));
-    return saved;
+    return client.createScenario(toScenarioInput(testId === undefined ? named : { ...named, testId }, !run));
   };
 
   const onSubmit = (e: FormEvent) => {
@@ -274,6 +275,7 @@ function FormBody({
         >
           {(id, d) => (
             <textarea
+              className="mono"
               id={id}
               aria-describedby={d}
               rows={3}
