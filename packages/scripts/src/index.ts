@@ -1,4 +1,7 @@
 /** Script front-ends: turn a test file (or a parsed definition) into executors and VU programs. */
+
+export type { Bundle, BundleLimits } from './bundle/open-bundle.ts';
+export { openBundle } from './bundle/open-bundle.ts';
 export type { LoadOptions } from './compile.ts';
 export { compileDefinition, loadTestFile } from './compile.ts';
 export type { Conversion, ConvertTarget } from './convert/convert.ts';

@@ -9,12 +9,14 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { badInput, type CompiledTest, type ExecutorSpec, type TaskSpec } from '@dlt/model';
 import { type Limits, loadTestFile } from '@dlt/scripts';
+import { compileLocustTask } from '../locust/locust-task.ts';
 import { splitExecutor } from '../split.ts';
 
 /** Test types whose file an agent fetches and compiles, with the file names each accepts. */
 export const scriptTestTypes = {
   jmeter: ['.jmx', '.zip'],
   k6: ['.js', '.mjs', '.ts', '.mts'],
+  locust: ['.py', '.zip'],
 } as const;
 
 /** Whether `testType` is run from a fetched script or zip. */
@@ -37,11 +39,12 @@ export async function compileScriptTask(
   if (!isScriptTest(spec.testType)) {
     throw badInput([{ field: 'testType', message: `${spec.testType} is not a script test` }], source);
   }
-  const name = fileName(spec.testType, file);
   const dir = await mkdtemp(join(tmpdir(), 'dlt-task-'));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
-    const path = join(dir, name);
+    // A Locust task's load is in its definition; the file is what each user runs.
+    if (spec.testType === 'locust') return { test: await compileLocustTask(spec, file, dir, limits), dispose };
+    const path = join(dir, fileName(spec.testType, file));
     await writeFile(path, file.bytes, { mode: 0o600 });
     const test = await loadTestFile(path, { env: {}, limits });
     if (spec.testType === 'jmeter') return { test, dispose };
@@ -71,5 +74,5 @@ function fileName(testType: keyof typeof scriptTestTypes, file: { name: string; 
     return ext === '.zip' ? own : 'bundle.zip';
   }
   if (own !== '' && wanted.includes(ext) && ext !== '.zip') return own;
-  return testType === 'jmeter' ? 'plan.jmx' : 'script.js';
+  return testType === 'jmeter' ? 'plan.jmx' : testType === 'locust' ? 'locustfile.py' : 'script.js';
 }

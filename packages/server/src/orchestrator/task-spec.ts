@@ -37,7 +37,8 @@ export function taskSpec(run: RunRecord, task: TaskRecord, taskCount: number, ma
     taskId: task.taskId,
     region: task.region,
     testType: run.testType,
-    ...(run.testType === 'simple' ? { definition: run.definition } : {}),
+    // Locust tests take their load (concurrency, ramp-up, hold-for) from the definition, as the seed's do.
+    ...(run.testType === 'simple' || run.testType === 'locust' ? { definition: run.definition } : {}),
     ...(run.scriptKey !== undefined ? { bundleUrl: bundlePath(task.taskId) } : {}),
     concurrency: task.concurrency,
     share: { index: task.index, count: taskCount },

@@ -1,0 +1,158 @@
+/**
+ * End to end for Locust tests, as the seed runs them: a real `dlt start` process, the `dlt
+ * agent` processes it launches (each running a real headless Locust) and a counting target on
+ * loopback. A test with `testType: locust` is created through `POST /api/scenarios` with its
+ * load in `testScenario` (`executor: locust`, `hold-for`, a scenario whose `script` is the
+ * locustfile) and the file uploaded through the script route, once as a script and once as a
+ * zip with a helper module; 2 tasks run it, and the target's count equals the merged totals.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { findLocust } from '@dlt/agent';
+import { makeZip } from '../../scripts/src/bundle/test-zip.ts';
+
+const bin = join(import.meta.dirname, '..', '..', 'cli', 'src', 'bin.ts');
+const password = 'e2e-locust-password';
+
+const received: string[] = [];
+let target: Server;
+let port = 0;
+let dataDir = '';
+let server: ChildProcess | undefined;
+let base = '';
+let token = '';
+
+before(async () => {
+  await findLocust((line) => process.stderr.write(`${line}\n`));
+  target = createServer((req, res) => {
+    received.push(`${req.method} ${req.url}`);
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+  port = (target.address() as { port: number }).port;
+  dataDir = await mkdtemp(join(tmpdir(), 'dlt-e2e-locust-'));
+  server = spawn(process.execPath, [bin, 'start', '--port', '0', '--data', dataDir], {
+    env: { ...process.env, DLT_ADMIN_PASSWORD: password },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  server.stderr?.resume();
+  base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no URL from dlt start: ${out}`)), 15_000);
+    server?.stdout?.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  token = (await api('POST', '/api/auth/login', { username: 'admin', password })).body.token;
+});
+
+after(async () => {
+  // The server and the agents it launched share a process group; each Locust has a group of
+  // its own and ends with its task, which every test waits for.
+  if (server?.pid) {
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  target.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function api(method: string, path: string, body?: unknown, bytes?: Uint8Array) {
+  const res = await fetch(base + path, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(bytes ? { 'content-type': 'application/octet-stream' } : body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(bytes ? { body: bytes as Uint8Array<ArrayBuffer> } : body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Creates a Locust test (saved only), uploads its file, runs it on 2 tasks and waits for the end. */
+async function runLocustTest(fileType: 'script' | 'zip', name: string, bytes: Uint8Array) {
+  const body = {
+    testName: `locust ${fileType} through the platform`,
+    testDescription: name,
+    testType: 'locust',
+    fileType,
+    testTaskConfigs: [{ region: 'local', taskCount: 2, concurrency: 2 }],
+    testScenario: {
+      execution: [{ executor: 'locust', concurrency: 1, 'hold-for': '2s', scenario: 'shop' }],
+      scenarios: { shop: { script: name, 'default-address': `http://127.0.0.1:${port}` } },
+    },
+    regionalTaskDetails: { local: { dltAvailableTasks: 100 } },
+    saveOnly: true,
+  };
+  const created = await api('POST', '/api/scenarios', body);
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const { testId } = created.body;
+  const uploaded = await api('PUT', `/api/scenarios/${testId}/script?name=${name}`, undefined, bytes);
+  assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
+  const started = await api('POST', '/api/scenarios', { ...body, testId, saveOnly: false });
+  assert.equal(started.status, 200, JSON.stringify(started.body));
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const s = (await api('GET', `/api/scenarios/${testId}?history=false`)).body;
+    if (['complete', 'failed', 'cancelled'].includes(s.status)) return s;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`test ${testId} did not end`);
+}
+
+const locustfile = (helper: boolean) =>
+  [
+    'from locust import HttpUser, constant, task',
+    ...(helper ? ['from shop_paths import CART'] : ["CART = '/cart'"]),
+    '',
+    '',
+    'class Shopper(HttpUser):',
+    '    wait_time = constant(0.05)',
+    '',
+    '    @task',
+    '    def browse(self):',
+    "        self.client.get('/items?page=1', name='items')",
+    '        self.client.post(CART, name=\'add to cart\', json={"id": 1})',
+    '',
+  ].join('\n');
+
+test('a locustfile on 2 tasks: each task runs Locust with the task’s users; the target’s count is the merged total', async () => {
+  received.length = 0;
+  const done = await runLocustTest('script', 'shop.py', new TextEncoder().encode(locustfile(false)));
+  assert.equal(done.status, 'complete', done.errorReason);
+  assert.ok(received.length > 20, `only ${received.length} requests`);
+  assert.equal(done.summary.totals.requests, received.length);
+  assert.equal(Number(done.results.total.throughput), received.length);
+  assert.deepEqual(done.summary.labels['add to cart'].requests, received.filter((r) => r === 'POST /cart').length);
+  assert.deepEqual(Object.keys(done.summary.labels).sort(), ['add to cart', 'items']);
+  const run = await api('GET', `/api/scenarios/${done.testId}/testruns/${done.testRunId}`);
+  assert.equal(run.body.tasks.length, 2);
+});
+
+test('a zip with the locustfile and a module it imports runs the same way', async () => {
+  received.length = 0;
+  const zip = makeZip([
+    { name: 'locustfile.py', data: locustfile(true), deflate: true },
+    { name: 'shop_paths.py', data: "CART = '/basket'\n" },
+  ]);
+  const done = await runLocustTest('zip', 'shop.zip', zip);
+  assert.equal(done.status, 'complete', done.errorReason);
+  assert.ok(received.includes('POST /basket'), 'the imported module was used');
+  assert.equal(done.summary.totals.requests, received.length);
+});
