@@ -77,8 +77,16 @@ export function mcpEndpoint(path = '/mcp', version = '0.0.0'): ServerPlugin {
           void transport.close();
           void server.close();
         });
-        await server.connect(transport);
-        await transport.handleRequest(req.raw, reply.raw, req.body);
+        try {
+          await server.connect(transport);
+          await transport.handleRequest(req.raw, reply.raw, req.body);
+        } catch (e) {
+          // The reply is ours now (hijacked): answer the error here rather than leave the client hanging.
+          if (!reply.raw.headersSent) {
+            reply.raw.writeHead(500, { 'content-type': 'application/json' });
+            reply.raw.end(JSON.stringify(rpcError(-32603, `MCP request failed: ${(e as Error).message}`)));
+          }
+        }
       },
     });
   };

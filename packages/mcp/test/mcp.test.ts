@@ -274,6 +274,17 @@ test('streamable HTTP at /mcp: no token and an unknown token get 401, an agent t
   await assert.rejects(httpClient(tokens.agent), refused(403, /needs a viewer token; this one is agent/));
   const res = await fetch(`${server.url}/mcp`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
   assert.equal(res.status, 405);
+  const garbage = await fetch(`${server.url}/mcp`, {
+    method: 'POST',
+    body: '{"not":"json-rpc"}',
+    headers: {
+      authorization: `Bearer ${tokens.viewer}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+  });
+  assert.equal(garbage.status, 400, 'a message that is not JSON-RPC is refused, not a crash');
+  assert.equal(((await garbage.json()) as { jsonrpc?: string }).jsonrpc, '2.0');
   const bare = await fetch(`${server.url}/mcp`, {
     method: 'POST',
     body: '{}',
