@@ -274,6 +274,15 @@ test('streamable HTTP at /mcp: no token and an unknown token get 401, an agent t
   await assert.rejects(httpClient(tokens.agent), refused(403, /needs a viewer token; this one is agent/));
   const res = await fetch(`${server.url}/mcp`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
   assert.equal(res.status, 405);
+  const preflight = await fetch(`${server.url}/mcp`, {
+    method: 'OPTIONS',
+    headers: {
+      origin: 'http://inspector.test',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type,mcp-protocol-version',
+    },
+  });
+  assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /mcp-protocol-version/, 'browser clients');
   const garbage = await fetch(`${server.url}/mcp`, {
     method: 'POST',
     body: '{"not":"json-rpc"}',

@@ -66,7 +66,8 @@ export async function buildApp(
   await app.register(cors, {
     origin: true,
     methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['authorization', 'content-type', 'x-correlation-id'],
+    // The MCP headers let browser-based MCP clients reach /mcp (when a front door mounts it).
+    allowedHeaders: ['authorization', 'content-type', 'x-correlation-id', 'mcp-protocol-version', 'mcp-session-id'],
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.setErrorHandler((e: FastifyError | HttpError, req, reply) => {
