@@ -17,7 +17,7 @@ test('unsupported imports, functions and globals are refused by name and line', 
     [
       'remote-module.js',
       [
-        `${at('remote-module.js')}:1 remote module https://jslib.k6.io/k6-utils/1.4.0/index.js is not supported (download it next to the script and import it by a relative path (./name.js))`,
+        `${at('remote-module.js')}:1 remote module https://jslib.k6.io/aws/0.12.3/s3.js is not supported (download it next to the script and import it by a relative path (./name.js))`,
       ],
     ],
     [

@@ -88,9 +88,16 @@ export async function compileK6(path: string, text: string, options: K6LoadOptio
     executors: overridden.specs,
     programs,
     thresholds: opts.thresholds,
-    warnings: [...opts.warnings, ...overridden.warnings],
+    warnings: [...opts.warnings, ...overridden.warnings, ...exportWarnings(path, options0.functions)],
     ...(lifecycle ? { lifecycle } : {}),
   };
+}
+
+/** Exports k6 would call that dlt does not. */
+function exportWarnings(path: string, functions: readonly string[]): string[] {
+  return functions.includes('handleSummary')
+    ? [`${path}: handleSummary is not called; dlt prints its own summary (use --out json=FILE or --junit FILE)`]
+    : [];
 }
 
 /** Runs the init code once (as k6 does) to read `options` and which functions the script exports. */

@@ -7,6 +7,7 @@
 import type { Problem } from '@dlt/model';
 import type { AnyNode, Identifier, ImportDeclaration, MemberExpression } from 'acorn';
 import { analyze, type Reference, type ScopeManager, type Variable } from 'eslint-scope';
+import { jslibPath } from './jslib.ts';
 import { isK6Module, k6Modules, refusedGlobals, reservedPrefix, unsupportedModules } from './k6-api.ts';
 import type { ParsedModule } from './syntax.ts';
 import { lineOf, walk } from './syntax.ts';
@@ -39,6 +40,10 @@ export function scanModule(parsed: ParsedModule, resolveLocal: (spec: string) =>
   const imports = new Map<string, ImportedName>();
   const localSpecifiers: string[] = [];
   const source = (spec: string, node: AnyNode): string | undefined => {
+    if (jslibPath(spec) !== undefined) {
+      localSpecifiers.push(spec);
+      return resolveLocal(spec);
+    }
     const problem = moduleProblem(spec);
     if (problem !== undefined) {
       at(node, problem.message, problem.hint);

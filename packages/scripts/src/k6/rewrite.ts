@@ -17,6 +17,7 @@ import type { Problem } from '@dlt/model';
 import type { AnyNode, CallExpression, ExportNamedDeclaration, Pattern, Program } from 'acorn';
 import type { AsyncPlan } from './async-plan.ts';
 import { Edits } from './edits.ts';
+import { jslibPath } from './jslib.ts';
 import type { ScannedModule } from './module-scan.ts';
 import { lineOf, walk } from './syntax.ts';
 
@@ -71,7 +72,7 @@ export function rewriteModule(
   let n = 0;
   const load = (spec: string) => {
     const name = `__dlt_m${n++}`;
-    const path = spec.startsWith('.') ? resolveLocal(spec) : spec;
+    const path = spec.startsWith('.') || jslibPath(spec) !== undefined ? resolveLocal(spec) : spec;
     imports.push(`const ${name} = await __dlt_load(${JSON.stringify(path)});`);
     return name;
   };

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import type { Problem } from '@dlt/model';
 import { type PlanShared, planAsync } from './async-plan.ts';
+import { jslibPath } from './jslib.ts';
 import { type ScannedModule, scanModule } from './module-scan.ts';
 import { exportedNodes, rewriteModule } from './rewrite.ts';
 import { parseModule } from './syntax.ts';
@@ -22,8 +23,10 @@ export interface ScriptBundle {
   readonly problems: readonly Problem[];
 }
 
-/** Resolves a relative import: the exact file, or the file with `.js`, `.mjs` or `.ts` added. */
+/** Resolves an import: a jslib module we offer, else the exact file, or with `.js`, `.mjs` or `.ts` added. */
 export function resolveImport(from: string, spec: string): string {
+  const lib = jslibPath(spec);
+  if (lib !== undefined) return lib;
   const full = resolve(dirname(from), spec);
   if (extname(full) !== '' || existsSync(full)) return full;
   for (const ext of ['.js', '.mjs', '.ts']) if (existsSync(full + ext)) return full + ext;
