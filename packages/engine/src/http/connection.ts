@@ -23,6 +23,10 @@ const readBuffer = Buffer.allocUnsafe(64 * 1024);
 /** Requests up to this size are sent in one go, too fast to time apart from the wait. */
 const smallWrite = 16 * 1024;
 
+/** Marks a plain socket with the connection it belongs to, for the shared socket handlers. */
+const owner = Symbol('dlt.connection');
+type Owned = net.Socket & { [owner]?: Connection };
+
 /** A keep-alive connection that reconnects itself when the server has closed it. */
 export class Connection {
   #dns: DnsCache;
@@ -124,11 +128,54 @@ export class Connection {
   #connect(req: Prepared, address: string, family: 4 | 6): void {
     this.#phase = 'connect';
     this.#connectAt = performance.now();
-    const gen = this.#gen;
     const options = { host: address, port: req.port, family, noDelay: true };
-    const raw = net.connect(
-      req.secure ? options : { ...options, onread: { buffer: readBuffer, callback: this.#onRead } },
-    );
+    if (req.secure) {
+      this.#connectSecure(req, net.connect(options));
+      return;
+    }
+    // Plain TCP, the common case: shared handlers find their connection on the socket, so
+    // an idle connection holds no closures of its own.
+    const raw: Owned = net.connect({ ...options, onread: { buffer: readBuffer, callback: Connection.#onRead } });
+    raw[owner] = this;
+    this.#socket = raw;
+    raw.on('error', Connection.#onSocketError);
+    raw.on('close', Connection.#onSocketEnd);
+    raw.on('end', Connection.#onSocketEnd);
+    raw.on('connect', Connection.#onSocketConnect);
+  }
+
+  /** The connection `socket` belongs to, while it is that connection's current socket. */
+  static #current(socket: Owned): Connection | null {
+    const connection = socket[owner];
+    return connection !== undefined && connection.#socket === socket ? connection : null;
+  }
+
+  static #onSocketError = function (this: Owned, err: Error): void {
+    const connection = Connection.#current(this);
+    if (connection !== null) connection.#lost(connection.#gen, err);
+  };
+
+  static #onSocketEnd = function (this: Owned): void {
+    const connection = Connection.#current(this);
+    if (connection !== null) connection.#lost(connection.#gen, null);
+  };
+
+  static #onSocketConnect = function (this: Owned): void {
+    const connection = Connection.#current(this);
+    if (connection === null) return;
+    const now = performance.now();
+    connection.#connectMs = now - connection.#connectAt;
+    connection.#write(this, now);
+  };
+
+  static #onRead = function (this: Owned, nread: number): boolean {
+    const connection = Connection.#current(this);
+    if (connection !== null) connection.#onData(readBuffer, nread);
+    return true;
+  };
+
+  #connectSecure(req: Prepared, raw: net.Socket): void {
+    const gen = this.#gen;
     this.#socket = raw;
     raw.on('error', (err) => this.#lost(gen, err));
     raw.on('close', () => this.#lost(gen, null));
@@ -136,11 +183,7 @@ export class Connection {
       if (gen !== this.#gen) return;
       const now = performance.now();
       this.#connectMs = now - this.#connectAt;
-      if (req.secure) this.#handshake(req, raw, gen, now);
-      else {
-        raw.on('end', () => this.#lost(gen, null));
-        this.#write(raw, now);
-      }
+      this.#handshake(req, raw, gen, now);
     });
   }
 
@@ -185,11 +228,6 @@ export class Connection {
 
   #onWritten = (err?: Error | null): void => {
     if (err == null && this.#resolve !== null && this.#sentAt === 0) this.#sentAt = performance.now();
-  };
-
-  #onRead = (nread: number): boolean => {
-    this.#onData(readBuffer, nread);
-    return true;
   };
 
   #onData(buf: Buffer, length: number): void {

@@ -5,6 +5,9 @@
  */
 
 const blankLine = Buffer.from('\r\n\r\n');
+const noBytes = Buffer.alloc(0);
+/** The buffer's size when the first piece arrives. */
+const firstSize = 1024;
 
 /** `gather` needs more bytes. */
 export const needMore = -1;
@@ -17,7 +20,8 @@ export class HeadBuffer {
   /** After a successful `gather`: the offset in its input just past the blank line. */
   consumed = 0;
   #cap: number;
-  #bytes = Buffer.allocUnsafe(1024);
+  /** Made on the first piece: most heads come whole, and idle connections should cost little. */
+  #bytes = noBytes;
 
   /** `cap` bounds the block, blank line excluded. */
   constructor(cap: number) {
@@ -30,7 +34,7 @@ export class HeadBuffer {
 
   append(buf: Buffer, at: number, len: number): void {
     if (this.length + len > this.#bytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.#bytes.length * 2, this.length + len));
+      const bigger = Buffer.allocUnsafe(Math.max(this.#bytes.length * 2, this.length + len, firstSize));
       this.#bytes.copy(bigger, 0, 0, this.length);
       this.#bytes = bigger;
     }

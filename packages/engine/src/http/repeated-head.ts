@@ -8,20 +8,23 @@ import { HeadInfo } from './response-head.ts';
 
 /** Misses in a row after which the connection stops remembering heads. */
 const maxMisses = 4;
+const noBytes = Buffer.alloc(0);
 
 export class RepeatedHead {
   /** Bytes of the remembered head, blank line included (0: none). */
   length = 0;
   /** What scanning it found. */
   readonly info = new HeadInfo();
-  #bytes: Buffer;
+  /** The head's bytes, sized to the head (a shared empty one until the first). */
+  #bytes = noBytes;
+  readonly #capacity: number;
   /** The scanned text the head came from (its header lines are sliced from it). */
   #text = '';
   #misses = 0;
 
   /** `capacity` bounds the heads worth remembering. */
   constructor(capacity: number) {
-    this.#bytes = Buffer.allocUnsafe(capacity);
+    this.#capacity = capacity;
   }
 
   /** The text of the remembered head when `buf` starts with it at `at`, else null. */
@@ -38,10 +41,13 @@ export class RepeatedHead {
 
   /** Remembers the head `buf[at, at + length)`, scanned from `text` into `info`. */
   remember(buf: Buffer, at: number, length: number, text: string, info: HeadInfo): void {
-    if (this.#misses < 0 || length > this.#bytes.length) {
+    if (this.#misses < 0 || length > this.#capacity) {
       this.length = 0;
       return;
     }
+    // Heads of one server keep their length within a few bytes (the Date header's digits do not
+    // vary, a body length might): the first size plus a margin rarely needs a second allocation.
+    if (length > this.#bytes.length) this.#bytes = Buffer.allocUnsafe(Math.min(this.#capacity, length + 32));
     buf.copy(this.#bytes, 0, at, at + length);
     this.length = length;
     this.#text = text;
