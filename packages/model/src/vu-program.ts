@@ -74,6 +74,11 @@ export interface VuContext {
   readonly signal: AbortSignal;
   /** Variables of this VU that live across iterations (extracted values, CSV rows…). */
   readonly vars: Map<string, unknown>;
+  /**
+   * Checks and serialises a request once, to send it many times. The result is plain data: any
+   * VU of the same process (thread) may send it, so a program can prepare once for all its VUs.
+   * Call the context's methods on it (`ctx.send(…)`), not detached.
+   */
   prepare(request: HttpRequest): PreparedRequest;
   /** Sends a request and records its sample; resolves even when the request fails. */
   send(request: PreparedRequest | HttpRequest, options?: SendOptions): Promise<HttpResponse>;

@@ -61,7 +61,7 @@ test('init prepares every request once; each iteration sends them in order with 
   ]);
 });
 
-test('an iteration without init prepares lazily, still once per VU', async () => {
+test('an iteration without init prepares lazily, once', async () => {
   const program = simpleProgram('api', [step('a')]);
   const { ctx, calls } = recordingContext();
   await program.iteration(ctx);
@@ -86,4 +86,15 @@ test('two programs on one VU keep their prepared requests apart', async () => {
   await one.iteration(ctx);
   await two.iteration(ctx);
   assert.deepEqual(calls, ['prepare a', 'prepare b', 'send a (prepared)', 'send b (prepared)']);
+});
+
+test("the program's VUs share one set of prepared requests", async () => {
+  const program = simpleProgram('api', [step('a'), step('b')]);
+  const first = recordingContext();
+  const second = recordingContext();
+  await program.init?.(first.ctx);
+  await program.init?.(second.ctx);
+  await program.iteration(second.ctx);
+  assert.deepEqual(first.calls, ['prepare a', 'prepare b']);
+  assert.deepEqual(second.calls, ['send a (prepared)', 'send b (prepared)']);
 });
