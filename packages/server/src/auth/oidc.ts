@@ -62,7 +62,7 @@ export function roleFor(config: OidcConfig, groups: readonly string[]): OidcRole
   return best ?? config.defaultRole;
 }
 
-function why(e: unknown, config: OidcConfig, issuer: string): string {
+function why(e: unknown, issuer: string): string {
   if (e instanceof errors.JWTExpired) return 'the OIDC token has expired; sign in again';
   if (e instanceof errors.JWTClaimValidationFailed) {
     if (e.claim === 'iss') return `the OIDC token was not issued by ${issuer}`;
@@ -73,7 +73,7 @@ function why(e: unknown, config: OidcConfig, issuer: string): string {
   if (e instanceof errors.JWSSignatureVerificationFailed) return 'the OIDC token has a bad signature';
   if (e instanceof errors.JOSEAlgNotAllowed) return `the OIDC token's algorithm is not one of ${algorithms.join(', ')}`;
   if (e instanceof errors.JOSEError) return `the OIDC token is not valid: ${e.message}`;
-  return `cannot check OIDC tokens now: ${(e as Error).message} (client ${config.clientId})`;
+  return `cannot check OIDC tokens now: ${(e as Error).message}`;
 }
 
 async function fetchJson(url: string): Promise<Record<string, unknown>> {
@@ -157,7 +157,7 @@ export class OidcVerifier {
         requiredClaims: ['exp', 'sub'],
       }));
     } catch (e) {
-      return { ok: false, status: 401, reason: why(e, c, issuer) };
+      return { ok: false, status: 401, reason: why(e, issuer) };
     }
     // ID tokens carry the client id in `aud`; some access tokens (Cognito's) carry it in `client_id` instead.
     const aud = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
