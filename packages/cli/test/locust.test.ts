@@ -117,6 +117,21 @@ test('a response the locustfile refuses is a failure of kind assertion', async (
   }
 });
 
+test('a locustfile with a load shape runs its shape and stops at the run time', async () => {
+  await using target = await startTarget(answer);
+  const dir = await mkdtemp(join(tmpdir(), 'dlt-locust-'));
+  try {
+    const out = join(dir, 'summary.json');
+    const r = await runDlt(['run', fixture('load-shape.py'), '-d', '2s', '-u', target.url, '-q', '-o', `json=${out}`]);
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(await readFile(out, 'utf8')) as RunSummary;
+    assert.ok(summary.totals.requests > 0);
+    assert.equal(summary.totals.requests, target.total());
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('a locustfile Locust cannot load is bad input (exit 2) with its error and line', async () => {
   const r = await runDlt(['run', fixture('syntax-error.py'), '-d', '1s', '-u', 'http://127.0.0.1:9']);
   assert.equal(r.code, 2, r.stderr);

@@ -62,8 +62,18 @@ def _report(environment):
         _flush()
 
 
+_shape_run_time = None
+
+
 @events.init.add_listener
 def _on_init(environment, **_):
+    global _shape_run_time
+    options = environment.parsed_options
+    if environment.shape_class is not None and options is not None and options.run_time:
+        # Locust refuses --run-time with a load shape; the shape decides the users and dlt's run
+        # time still ends the test.
+        _shape_run_time = options.run_time
+        options.run_time = None
     _emit({"t": "init"})
     _flush()
     gevent.spawn(_report, environment)
@@ -71,6 +81,8 @@ def _on_init(environment, **_):
 
 @events.test_start.add_listener
 def _on_test_start(environment, **_):
+    if _shape_run_time is not None and environment.runner is not None:
+        gevent.spawn_later(_shape_run_time, environment.runner.quit)
     _emit({"t": "start"})
     _flush()
 
