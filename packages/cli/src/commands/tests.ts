@@ -10,9 +10,8 @@ import { parseArgs } from 'node:util';
 import { ApiError, createClient, type DltClient, type Scenario, type ScenarioInput } from '@dlt/client';
 import { badInput, formatProblem, type Problem, type RunSummary } from '@dlt/model';
 import { parse as parseYaml } from 'yaml';
-import type { JunitInput } from '../ci/junit.ts';
-import { parseCiFlags, regressionExit, writeCiOutputs } from '../ci/outputs.ts';
-import { checkRegression, type RegressionVerdict } from '../ci/regression.ts';
+import { parseCiFlags } from '../ci/outputs.ts';
+import { afterServerRun } from '../ci/server-run.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { painter } from '../output/format.ts';
 import { renderSummary } from '../output/summary-report.ts';
@@ -258,44 +257,7 @@ const subcommands: Record<Sub, Run> = {
 
 /** Prints a run's results, checks it against the baseline and writes the CI outputs; the exit code. */
 async function finish(client: DltClient, s: Scenario, v: Values): Promise<number> {
-  const code = report(s, v);
-  const ci = parseCiFlags(v, []);
-  const junit: JunitInput = {
-    name: s.testName,
-    status: s.status,
-    ...(s.errorReason ? { errorReason: s.errorReason } : {}),
-    ...(s.summary ? { summary: s.summary } : {}),
-  };
-  let verdict: RegressionVerdict | undefined;
-  let skipped: string | undefined;
-  if (ci.failOnRegression !== undefined) {
-    const against = await baselineSummary(client, s);
-    if ('skipped' in against) skipped = against.skipped;
-    else if (s.summary) verdict = checkRegression(s.summary, against.summary, against.baselineId, ci.failOnRegression);
-    if (skipped) process.stderr.write(`regression: not checked: ${skipped}\n`);
-  }
-  const json = s.summary ?? { status: s.status, ...(s.errorReason ? { errorReason: s.errorReason } : {}) };
-  await writeCiOutputs(
-    ci,
-    { ...junit, ...(verdict ? { regression: verdict } : {}), ...(skipped ? { regressionSkipped: skipped } : {}) },
-    json,
-  );
-  return regressionExit(verdict, code, process.stderr);
-}
-
-/** The summary of the test's baseline run, or why there is none to compare with. */
-async function baselineSummary(
-  client: DltClient,
-  s: Scenario,
-): Promise<{ baselineId: string; summary: RunSummary } | { skipped: string }> {
-  const { baselineId } = await client.getBaseline(s.testId, { data: false });
-  if (!baselineId)
-    return { skipped: `test ${s.testId} has no baseline (set one with PUT /api/scenarios/${s.testId}/baseline)` };
-  if (baselineId === s.testRunId) return { skipped: `run ${baselineId} is the baseline itself` };
-  if (!s.summary) return { skipped: `run ${s.testRunId ?? '?'} has no results` };
-  const base = await client.getTestRun(s.testId, baselineId);
-  if (!base.summary) return { skipped: `baseline run ${baselineId} has no results` };
-  return { baselineId, summary: base.summary };
+  return afterServerRun(client, s, v, report(s, v), process.stderr);
 }
 
 /** Prints a run's results and returns the exit code its outcome deserves. */
