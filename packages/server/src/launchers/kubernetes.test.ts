@@ -9,6 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { dumpYaml, loadYaml } from '@kubernetes/client-node';
+import { parse } from 'yaml';
 import { testServer } from '../test-kit.ts';
 import { KubernetesFake } from './kubernetes-fake.ts';
 import { agentJob, agentJobName } from './kubernetes-job.ts';
@@ -108,6 +110,8 @@ test('the Job is a valid batch/v1 Job: pods named per run, the token from the Se
   assert.equal(env.DLT_REGION.value, 'eu-west');
   // $(DLT_POD_NAME) is expanded by Kubernetes only from a variable defined before its use.
   assert.ok(c.env.findIndex((e) => e.name === 'DLT_POD_NAME') === 0);
+  // Typed by the official client (which drops fields its batch/v1 Job type does not know), then written back: nothing lost.
+  assert.deepEqual(parse(dumpYaml(loadYaml(JSON.stringify(job)))), job);
   for (const labels of [job.metadata.labels, job.spec.template.metadata.labels]) {
     assert.equal(labels['dlt-run-id'], 'AbC123xyZ9');
     assert.equal(labels.team, 'perf');
