@@ -40,7 +40,7 @@ export function scheduleRoutes(ctx: ApiContext): AnyRoute[] {
         return {
           testId: test.testId,
           ...(test.schedule ?? {}),
-          scheduled: state !== undefined,
+          scheduled: state?.nextRun !== undefined,
           nextRun: state?.nextRun ?? null,
           events: events.map(({ testId, ...e }) => e),
         };

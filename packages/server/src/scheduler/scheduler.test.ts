@@ -41,6 +41,7 @@ async function scheduleOf(t: TestServer, testId: string) {
   const res = await t.call('GET', `/api/scenarios/${testId}/schedule`, { token: 'viewer' });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body as {
+    scheduled: boolean;
     nextRun: string | null;
     events: { outcome: string; firing: string; runId?: string; detail?: string }[];
   };
@@ -62,6 +63,7 @@ test('a one-time schedule fires once at its time, then the test shows the run', 
   });
   assert.equal(s.status, 'scheduled');
   assert.equal(s.nextRun, '2026-05-10T13:30:00.000Z');
+  assert.equal((await scheduleOf(t, s.testId)).scheduled, true);
   const listed = await t.call('GET', '/api/scenarios', { token: 'viewer' });
   assert.equal(listed.body.Items[0].nextRun, '2026-05-10T13:30:00.000Z');
   clock.set('2026-05-10T13:29:59Z');
@@ -73,7 +75,9 @@ test('a one-time schedule fires once at its time, then the test shows the run', 
   assert.equal(after.body.nextRun, null);
   assert.equal(after.body.totalTestRuns, 1);
   assert.ok(['queued', 'provisioning'].includes(after.body.status), after.body.status);
-  const events = (await scheduleOf(t, s.testId)).events;
+  const done = await scheduleOf(t, s.testId);
+  assert.equal(done.scheduled, false, 'a one-time schedule that fired is over');
+  const events = done.events;
   assert.equal(events.length, 1);
   assert.equal(events[0].runId, after.body.testRunId);
   assert.equal(events[0].firing, '2026-05-10T13:30:00.000Z');
