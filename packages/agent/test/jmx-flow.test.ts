@@ -169,3 +169,19 @@ test('constant-timer.jmx and timers.jmx: constant, Gaussian and Constant Through
   const gauss = target.at('/gauss').map((r) => r.at);
   for (let i = 1; i < gauss.length; i++) assert.ok(gauss[i] - ctt[i - 1] >= 55, 'the Gaussian timer waits its delay');
 });
+
+test('modules-and-counters.jmx: a Module Controller runs a Test Fragment; Counter (per user, format, wrap) and Random Variable configs; Recording Controller; the recorder is left out', async (t) => {
+  const target = await Target.start();
+  t.after(() => target.close());
+  await runPlan('modules-and-counters.jmx', target);
+  const logins = target.at('/frag/login').map((r) => r.query.get('user'));
+  assert.deepEqual(logins, ['u_001', 'u_001', 'u_002', 'u_002', 'u_001', 'u_001'], 'each user counts 1, 2, then wraps');
+  const recorded = target.at('/rec');
+  assert.equal(recorded.length, 6);
+  assert.ok(recorded.every((r) => ['10', '11', '12'].includes(r.query.get('rv') ?? '')));
+  assert.deepEqual(
+    recorded.map((r) => Number(r.query.get('global'))).sort((a, b) => a - b),
+    [10, 15, 20, 25, 30, 35],
+    'a shared counter steps by 5 across users',
+  );
+});

@@ -25,6 +25,8 @@ export class CompileContext {
   readonly warnings: string[] = [];
   /** Evaluates settings before the run: properties and the plan's variables, thread 1. */
   readonly planThread: Thread;
+  /** The Test Plan element, for Module Controllers that name a part of the tree. */
+  root: JmxElement | undefined;
 
   constructor(source: string, files: PlanFiles, properties: Readonly<Record<string, string>>) {
     this.source = source;

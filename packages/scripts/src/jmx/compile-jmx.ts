@@ -12,6 +12,7 @@ import { compileCsvDataSet, type NextRow } from './csv-data-set.ts';
 import { kindOf } from './element-kinds.ts';
 import { Gate } from './gate.ts';
 import { type JmxElement, parseJmx } from './jmx-tree.ts';
+import { compileCounter, compileRandomVariable } from './pass-config.ts';
 import { groupProgram, type ProgramParts } from './program.ts';
 import { argumentList, argumentsOf, bool, items } from './props.ts';
 import type { Step } from './sampler-step.ts';
@@ -46,6 +47,7 @@ export function compileJmx(text: string, options: JmxOptions): JmxResult {
   if (!parsed.ok) return parsed;
   const plan = parsed.plan;
   const cx = new CompileContext(options.source, options.files, options.properties ?? {});
+  cx.root = plan;
   const limits = { ...defaultLimits, ...options.limits };
   if (bool(plan, 'TestPlan.serialize_threadgroups'))
     cx.warn(plan, 'thread groups run side by side in dlt ("run thread groups consecutively" is ignored)');
@@ -108,7 +110,9 @@ function planLevel(elements: readonly JmxElement[], cx: CompileContext): NextRow
     if (kind === 'csv') {
       const next = compileCsvDataSet(el, cx);
       if (next !== undefined) rows.push(next);
-    } else if (kind === undefined) {
+    } else if (kind === 'counter') rows.push(compileCounter(el, cx));
+    else if (kind === 'random') rows.push(compileRandomVariable(el, cx));
+    else if (kind === undefined) {
       cx.complain(
         el,
         /ThreadGroup$/.test(el.type) ? `${el.type} is not a supported thread group` : `${el.type} is not supported`,

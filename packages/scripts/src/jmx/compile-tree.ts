@@ -13,6 +13,7 @@ import { kindOf } from './element-kinds.ts';
 import { compileExtractor, type Extract } from './extractors.ts';
 import { type ConfigScope, compileHttpSampler } from './http-sampler.ts';
 import type { JmxElement } from './jmx-tree.ts';
+import { compileCounter, compileRandomVariable } from './pass-config.ts';
 import { beforeSampler, type Flow, httpStep, type SamplerScope, type Step } from './sampler-step.ts';
 import type { SampleErrorAction } from './thread-groups.ts';
 import { compileTimer, type Timer } from './timers.ts';
@@ -101,7 +102,9 @@ export class TreeCompiler {
       if (kind === 'csv') {
         const next = compileCsvDataSet(el, this.cx);
         if (next !== undefined) rows.push(next);
-      } else if (kind === undefined) this.cx.complain(el, `${el.type} is not supported`, hintFor(el.type));
+      } else if (kind === 'counter') rows.push(compileCounter(el, this.cx));
+      else if (kind === 'random') rows.push(compileRandomVariable(el, this.cx));
+      else if (kind === undefined) this.cx.complain(el, `${el.type} is not supported`, hintFor(el.type));
       else if (kind === 'ignored') this.cx.warn(el, `${el.type} is ignored`);
       else if (kind === 'http' || kind === 'action' || kind === 'debug' || kind === 'controller') {
         const step = this.#step(el, scope);

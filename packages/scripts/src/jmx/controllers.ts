@@ -1,7 +1,7 @@
 /**
  * JMeter's logic controllers as steps around their children's block: Simple, Loop, While, If,
  * Transaction, Once Only, Random, Random Order, Interleave, Throughput, Runtime, ForEach and
- * Switch. Loops without a fixed count yield to the event loop each pass and end with the
+ * Switch, and Module Controllers running a Test Fragment or controller found by its path. Loops without a fixed count yield to the event loop each pass and end with the
  * thread group's schedule, so no controller can spin a VU forever.
  */
 import type { ErrorKind, VuContext } from '@dlt/model';
@@ -9,7 +9,7 @@ import type { Scope, TreeCompiler } from './compile-tree.ts';
 import { kindOf } from './element-kinds.ts';
 import { compileCondition } from './expression.ts';
 import type { JmxElement } from './jmx-tree.ts';
-import { bool, str } from './props.ts';
+import { bool, items, str } from './props.ts';
 import type { Flow, Step } from './sampler-step.ts';
 import type { Thread, TransactionTally } from './scope.ts';
 
@@ -45,6 +45,8 @@ export function controllerStep(el: JmxElement, scope: Scope, tc: TreeCompiler): 
       return runtime(el, tc, block());
     case 'ForeachController':
       return forEach(el, tc, block());
+    case 'ModuleController':
+      return moduleController(el, scope, tc);
     default:
       return block();
   }
@@ -266,4 +268,44 @@ function forEach(el: JmxElement, tc: TreeCompiler, body: Step): Step {
       return true;
     });
   };
+}
+
+/** Module Controllers being compiled, so one that reaches itself is refused instead of recursing. */
+const inModule = new Set<JmxElement>();
+
+/** Runs the controller or Test Fragment the Module Controller names by its path in the tree. */
+function moduleController(el: JmxElement, scope: Scope, tc: TreeCompiler): Step {
+  const target = moduleTarget(el, tc);
+  if (target === undefined || inModule.has(target)) {
+    if (target !== undefined) tc.cx.complain(el, `includes ${target.path}, which includes this module again`);
+    return async () => 'go';
+  }
+  inModule.add(target);
+  try {
+    return target.type === 'TestFragmentController'
+      ? tc.block(target.children, scope)
+      : controllerStep(target, scope, tc);
+  } finally {
+    inModule.delete(target);
+  }
+}
+
+/** The element at the Module Controller's `node_path` (GUI root, Test Plan, then names down). */
+function moduleTarget(el: JmxElement, tc: TreeCompiler): JmxElement | undefined {
+  const names = items(el, 'ModuleController.node_path').map((p) => p.value);
+  const root = tc.cx.root;
+  const start = root === undefined ? -1 : names.indexOf(root.name);
+  let node = root;
+  for (const name of start < 0 ? [] : names.slice(start + 1)) {
+    node = node?.children.find((c) => c.name === name);
+  }
+  if (node === undefined || node === root || start < 0) {
+    tc.cx.complain(el, `names no element of the plan (${names.join(' > ') || 'no path'})`);
+    return undefined;
+  }
+  if (kindOf(node) !== 'controller' && node.type !== 'TestFragmentController') {
+    tc.cx.complain(el, `names ${node.path}, which is not a controller or Test Fragment`);
+    return undefined;
+  }
+  return node;
 }
