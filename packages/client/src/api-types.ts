@@ -197,6 +197,25 @@ export interface UserInput {
   readonly role: Exclude<Role, 'agent'>;
 }
 
+/** One firing of a schedule: a run started, or why not. */
+export interface ScheduleEvent {
+  readonly firing: string;
+  readonly at: string;
+  readonly outcome: 'started' | 'missed' | 'overlap' | 'failed';
+  readonly runId?: string;
+  readonly detail?: string;
+}
+
+/** `GET /api/scenarios/{testId}/schedule`: the seed's schedule fields, the next run and the firings. */
+export interface ScheduleInfo {
+  readonly testId: string;
+  readonly scheduled: boolean;
+  /** Null once it will not fire again. */
+  readonly nextRun: string | null;
+  readonly events: readonly ScheduleEvent[];
+  readonly [field: string]: unknown;
+}
+
 /** A user as `GET /api/users` lists them. */
 export interface UserInfo {
   readonly username: string;

@@ -15,6 +15,7 @@ import type {
   Scenario,
   ScenarioInput,
   ScenarioListItem,
+  ScheduleInfo,
   TestRun,
   TestRunPage,
   TestRunQuery,
@@ -62,6 +63,10 @@ export interface DltClient {
   /** `PUT /api/scenarios/{testId}/script?name=…`: the script (.jmx, .js, .ts, .py) or zip of a test. */
   uploadScript(testId: string, name: string, bytes: Uint8Array): Promise<unknown>;
   downloadScript(testId: string): Promise<Uint8Array>;
+  /** `GET /api/scenarios/{testId}/schedule`: its fields, next run and firings (newest first). */
+  getSchedule(testId: string, options?: { readonly limit?: number }): Promise<ScheduleInfo>;
+  /** `DELETE /api/scenarios/{testId}/schedule`. */
+  deleteSchedule(testId: string): Promise<unknown>;
   listTestRuns(testId: string, query?: TestRunQuery): Promise<TestRunPage>;
   getTestRun(testId: string, testRunId: string): Promise<TestRun>;
   deleteTestRuns(testId: string, testRunIds: readonly string[]): Promise<{ readonly deletedCount: number }>;
@@ -111,6 +116,8 @@ export function createClient(options: ClientOptions): DltClient {
       const res = await http.open('GET', `${test(testId)}/script`, { headers: { accept: '*/*' } });
       return new Uint8Array(await res.arrayBuffer());
     },
+    getSchedule: (testId, o = {}) => http.call('GET', `${test(testId)}/schedule`, { query: { limit: o.limit } }),
+    deleteSchedule: (testId) => http.call('DELETE', `${test(testId)}/schedule`),
     listTestRuns: (testId, q = {}) =>
       http.call('GET', `${test(testId)}/testruns`, {
         query: {

@@ -251,6 +251,45 @@ test('a JMeter zip: a bad file shows its error beside the field; a good one uplo
   assert.equal((lists.body as { Items: unknown[] }).Items.length, 2, 'the refused upload made no second test');
 });
 
+test('copy a test with a schedule: a past date is refused beside its field; a cron schedule shows and is removed', async () => {
+  await nav('Tests').click();
+  await page.getByRole('link', { name: 'Checkout API' }).click();
+  await page.getByRole('link', { name: 'Copy', exact: true }).click();
+  await page.getByRole('heading', { name: 'Copy of a test' }).waitFor();
+  assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Checkout API (copy)');
+  await page.getByLabel('Name', { exact: true }).fill('Checkout nightly');
+  await page.getByLabel('When').selectOption('once');
+  await page.getByLabel('Date', { exact: true }).fill('2020-01-01');
+  await page.getByLabel('Time', { exact: true }).fill('10:00');
+  await page.getByLabel('Time zone').fill('UTC');
+  await page.getByRole('button', { name: 'Save and schedule' }).click();
+  const date = page.locator('.field', { has: page.getByLabel('Date', { exact: true }) });
+  await date.locator('.error-text', { hasText: 'must be in the future' }).waitFor();
+  await page.getByLabel('When').selectOption('cron');
+  await page.getByLabel('Cron').fill('0 3 * *');
+  await page
+    .locator('.field', { has: page.getByLabel('Cron') })
+    .locator('.error-text', { hasText: 'five fields' })
+    .waitFor();
+  await page.getByLabel('Cron').fill('0 3 * * *');
+  await rig.shot(page, '11-schedule-form');
+  await page.getByRole('button', { name: 'Save and schedule' }).click();
+  await page.getByRole('heading', { name: /Checkout nightly/ }).waitFor();
+  await page.locator('h1 .badge', { hasText: 'scheduled' }).waitFor();
+  await page.getByText('cron 0 3 * * * in UTC').waitFor();
+  assert.match((await page.locator('.schedule').textContent()) ?? '', /next run \d{4}-\d{2}-\d{2} \d{2}:\d{2}:00/);
+  await nav('Tests').click();
+  await page
+    .getByRole('row', { name: /Checkout nightly/ })
+    .locator('.badge', { hasText: 'scheduled' })
+    .waitFor();
+  await page.getByRole('link', { name: 'Checkout nightly' }).click();
+  await page.getByRole('button', { name: 'Remove schedule' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove schedule' }).click();
+  await page.locator('h1 .badge', { hasText: 'created' }).waitFor();
+  assert.equal(await page.getByText('cron 0 3 * * *').count(), 0);
+});
+
 test('the tests list: status, last p95 and req/s, trend, filter by text and tag', async () => {
   await nav('Tests').click();
   await page.getByRole('link', { name: 'JMeter plan' }).waitFor();

@@ -5,6 +5,7 @@
  */
 import type { Scenario, ScenarioInput, TestType } from '@dlt/client';
 import { type ExecutorName, executorNames, executorOptions } from '@dlt/model';
+import { emptySchedule, type ScheduleForm, scheduleFields } from './schedule-form.ts';
 
 export interface RequestRow {
   readonly label: string;
@@ -50,6 +51,8 @@ export interface ScenarioForm {
   readonly thresholds: string;
   readonly regions: readonly RegionRow[];
   readonly showLive: boolean;
+  /** When to run besides now: once, by cron, or a recurrence. */
+  readonly schedule: ScheduleForm;
   /** The script already stored for the test (edit), shown beside the upload. */
   readonly scriptName?: string;
 }
@@ -70,6 +73,7 @@ export function emptyForm(): ScenarioForm {
     thresholds: '',
     regions: [{ region: 'local', taskCount: '1', concurrency: '10' }],
     showLive: true,
+    schedule: emptySchedule(),
   };
 }
 
@@ -169,9 +173,14 @@ export function scriptExtension(type: TestType): string {
   }
 }
 
-/** The body of `POST /api/scenarios` (`saveOnly` saves without running). */
-export function toScenarioInput(form: ScenarioForm, saveOnly: boolean): ScenarioInput {
+/**
+ * The body of `POST /api/scenarios` (`saveOnly` saves without running). With a schedule in the
+ * form the server schedules the test rather than running it; `withSchedule: false` leaves the
+ * schedule out (a script test is saved once before its file is uploaded).
+ */
+export function toScenarioInput(form: ScenarioForm, saveOnly: boolean, withSchedule = true): ScenarioInput {
   return {
+    ...(withSchedule ? scheduleFields(form.schedule) : {}),
     ...(form.testId ? { testId: form.testId } : {}),
     testName: form.testName,
     testDescription: form.testDescription,
@@ -235,7 +244,7 @@ function thresholdLines(t: unknown): string {
   return lines.join('\n');
 }
 
-/** A stored test as the form: `edit` keeps its id, `copy` makes a new test named "… (copy)". */
+/** A stored test as the form: `edit` keeps its id, `copy` makes a new test named "… (copy)" with the same script. */
 export function formFromScenario(s: Scenario, mode: 'edit' | 'copy'): ScenarioForm {
   const def = s.testScenario as Record<string, unknown>;
   const execs = Array.isArray(def.execution) ? (def.execution as Record<string, unknown>[]) : [];
@@ -257,6 +266,9 @@ export function formFromScenario(s: Scenario, mode: 'edit' | 'copy'): ScenarioFo
       concurrency: String(c.concurrency),
     })),
     showLive: s.showLive ?? false,
-    ...(mode === 'edit' && scriptName ? { scriptName } : {}),
+    // A schedule the test has stays unless the form sets a new one (a body without one keeps it).
+    schedule: emptySchedule(),
+    // A copy takes the script along: the form uploads the original's file to the new test.
+    ...(scriptName ? { scriptName } : {}),
   };
 }

@@ -7,6 +7,7 @@
 import type { Region } from '@dlt/client';
 import { checkDefinition, fieldPath, requiredExecutorOptions } from '@dlt/model';
 import { type ScenarioForm, scenarioName, splitList, testScenarioOf } from './scenario-form.ts';
+import { scheduleProblems } from './schedule-form.ts';
 
 /** Form field key → the message shown beside it; `form` holds what belongs to no field. */
 export type FieldErrors = Readonly<Record<string, string>>;
@@ -31,6 +32,14 @@ export function formFieldOf(apiField: string | undefined): string {
     file: 'file',
     name: 'file',
     testTaskConfigs: 'regions',
+    scheduleDate: 'schedule.date',
+    scheduleTime: 'schedule.time',
+    recurrence: 'schedule.recurrence',
+    cronValue: 'schedule.cron',
+    cronExpiryDate: 'schedule.expiry',
+    scheduleTimezone: 'schedule.timezone',
+    scheduleStep: 'schedule',
+    scheduleMissed: 'schedule',
   };
   const head = apiField.split(/[.[]/)[0];
   if (head === 'tags') return 'tags';
@@ -153,6 +162,7 @@ export function validateForm(form: ScenarioForm, regions?: readonly Region[]): F
     ...regionProblems(form, regions),
     ...loadProblems(form),
     ...definitionProblems(form),
+    ...scheduleProblems(form.schedule),
   ]);
 }
 

@@ -1,4 +1,4 @@
-/** The sections of the test form: the requests of a simple test, the load model, and the regions table. */
+/** The sections of the test form: the requests of a simple test, the load model, the regions table and the schedule. */
 import type { Region } from '@dlt/client';
 import { type ExecutorName, executorOptions, httpMethods, requiredExecutorOptions } from '@dlt/model';
 import { Field } from '../components/field.tsx';
@@ -11,6 +11,13 @@ import {
   type ScenarioForm,
   totalVus,
 } from '../lib/scenario-form.ts';
+import {
+  type Recurrence,
+  recurrences,
+  type ScheduleForm,
+  type ScheduleKind,
+  scheduleKinds,
+} from '../lib/schedule-form.ts';
 
 export interface SectionProps {
   readonly form: ScenarioForm;
@@ -348,6 +355,85 @@ export function RegionsSection({ form, set, err, regions }: SectionProps & { reg
           The executor describes the whole test: its users, iterations and rates are split across all the tasks, so
           “Users per task” does not apply.
         </p>
+      )}
+    </fieldset>
+  );
+}
+
+const kindNames: Record<ScheduleKind, string> = {
+  none: 'No new schedule (run now or just save)',
+  once: 'Once, at a date and time',
+  cron: 'By a cron expression',
+  recurrence: 'Repeat daily, weekly, every two weeks or monthly',
+};
+
+/** When the test runs by itself; the server refuses times in the past. */
+export function ScheduleSection({ form, set, err, current }: SectionProps & { current?: string }) {
+  const s = form.schedule;
+  const setSchedule = (patch: Partial<ScheduleForm>) => set({ schedule: { ...s, ...patch } });
+  const input = (key: keyof ScheduleForm, label: string, type: string, hint?: string, className?: string) => (
+    <Field label={label} hint={hint} error={err(`schedule.${key}`)} className={className}>
+      {(id, d) => (
+        <input
+          id={id}
+          aria-describedby={d}
+          type={type}
+          value={s[key]}
+          onChange={(e) => setSchedule({ [key]: e.target.value })}
+        />
+      )}
+    </Field>
+  );
+  return (
+    <fieldset>
+      <legend>Schedule</legend>
+      {current && <p className="muted small">Now: {current}. A new schedule replaces it; the test page removes it.</p>}
+      {err('schedule') && (
+        <p className="error-text" role="alert">
+          {err('schedule')}
+        </p>
+      )}
+      <Field label="When" error={err('schedule.kind')}>
+        {(id, d) => (
+          <select
+            id={id}
+            aria-describedby={d}
+            value={s.kind}
+            onChange={(e) => setSchedule({ kind: e.target.value as ScheduleKind })}
+          >
+            {scheduleKinds.map((k) => (
+              <option key={k} value={k}>
+                {kindNames[k]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      {s.kind !== 'none' && (
+        <div className="row wrap">
+          {s.kind === 'recurrence' && (
+            <Field label="Repeat" error={err('schedule.recurrence')}>
+              {(id, d) => (
+                <select
+                  id={id}
+                  aria-describedby={d}
+                  value={s.recurrence}
+                  onChange={(e) => setSchedule({ recurrence: e.target.value as Recurrence })}
+                >
+                  {recurrences.map((r) => (
+                    <option key={r}>{r}</option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          )}
+          {s.kind !== 'cron' && input('date', s.kind === 'once' ? 'Date' : 'First date', 'date')}
+          {s.kind !== 'cron' && input('time', 'Time', 'time')}
+          {s.kind === 'cron' &&
+            input('cron', 'Cron', 'text', 'minute hour day month weekday, e.g. 0 3 * * 1-5', 'grow')}
+          {s.kind === 'cron' && input('expiry', 'Until (optional)', 'date')}
+          {input('timezone', 'Time zone', 'text', 'IANA name, e.g. Europe/Berlin')}
+        </div>
       )}
     </fieldset>
   );

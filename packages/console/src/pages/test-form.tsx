@@ -20,9 +20,10 @@ import {
   scriptExtension,
   toScenarioInput,
 } from '../lib/scenario-form.ts';
+import { describeSchedule } from '../lib/schedule-form.ts';
 import { type FieldErrors, fieldErrors, fileProblem, validateForm } from '../lib/validate-form.ts';
 import { navigate } from '../router.ts';
-import { LoadSection, RegionsSection, RequestsSection } from './form-sections.tsx';
+import { LoadSection, RegionsSection, RequestsSection, ScheduleSection } from './form-sections.tsx';
 
 const types: [TestType, string][] = [
   ['simple', 'Simple HTTP'],
@@ -147,7 +148,8 @@ function FormBody({
     // server refuses its file, so a refused upload leaves nothing behind.
     let testId = form.testId;
     const isNew = testId === undefined;
-    if (upload && testId === undefined) testId = (await client.createScenario(toScenarioInput(named, true))).testId;
+    if (upload && testId === undefined)
+      testId = (await client.createScenario(toScenarioInput(named, true, false))).testId;
     if (upload && testId !== undefined) {
       setProgress(0);
       const uploader = clientFor(session.token, (sent, total) => setProgress(total > 0 ? sent / total : 0));
@@ -167,6 +169,8 @@ function FormBody({
     e.preventDefault();
     void save(false);
   };
+  // With a schedule the server schedules the test instead of running it; saving is scheduling.
+  const scheduling = form.schedule.kind !== 'none';
   const title = mode === 'new' ? 'New test' : mode === 'copy' ? 'Copy of a test' : `Edit ${stored?.testName ?? ''}`;
   return (
     <form className="test-form" onSubmit={onSubmit} noValidate>
@@ -286,6 +290,12 @@ function FormBody({
         </Field>
       </fieldset>
       <RegionsSection form={form} set={set} err={err} regions={regions} />
+      <ScheduleSection
+        form={form}
+        set={set}
+        err={err}
+        current={stored && mode === 'edit' ? describeSchedule(stored) : undefined}
+      />
       <fieldset>
         <legend>Live data</legend>
         <label className="check">
@@ -294,12 +304,20 @@ function FormBody({
         </label>
       </fieldset>
       <div className="form-actions">
-        <button type="submit" disabled={busy !== undefined}>
-          {busy === 'save' ? 'Saving…' : 'Save'}
-        </button>
-        <button type="button" className="primary" disabled={busy !== undefined} onClick={() => void save(true)}>
-          {busy === 'run' ? 'Starting…' : 'Save and run'}
-        </button>
+        {scheduling ? (
+          <button type="submit" className="primary" disabled={busy !== undefined}>
+            {busy ? 'Scheduling…' : 'Save and schedule'}
+          </button>
+        ) : (
+          <>
+            <button type="submit" disabled={busy !== undefined}>
+              {busy === 'save' ? 'Saving…' : 'Save'}
+            </button>
+            <button type="button" className="primary" disabled={busy !== undefined} onClick={() => void save(true)}>
+              {busy === 'run' ? 'Starting…' : 'Save and run'}
+            </button>
+          </>
+        )}
         {submitted && (Object.keys(local).length > 0 || fileError) ? (
           <span className="error-text" role="status">
             {Object.keys(local).length + (fileError ? 1 : 0)} field(s) need attention.

@@ -15,6 +15,7 @@ import { palette, TimeChart } from '../components/time-chart.tsx';
 import { useApi } from '../components/use-api.ts';
 import { download } from '../lib/download.ts';
 import { when } from '../lib/format.ts';
+import { describeSchedule } from '../lib/schedule-form.ts';
 import { navigate } from '../router.ts';
 import { TaskTable, type TaskView } from './run-page.tsx';
 import { RunsTable } from './runs-table.tsx';
@@ -63,8 +64,92 @@ function Trend({ testId, version }: { testId: string; version: string }) {
   );
 }
 
+/** The test's schedule: what it is, the next run, the last firings; removable by editors. */
+function Schedule({
+  testId,
+  editor,
+  version,
+  onChange,
+}: {
+  testId: string;
+  editor: boolean;
+  version: string;
+  onChange: () => void;
+}) {
+  const { client } = useSession();
+  const info = useApi((c) => c.getSchedule(testId, { limit: 5 }), [testId, version]);
+  const [error, setError] = useState<unknown>();
+  const [dialog, ask] = useConfirm();
+  const s = info.data;
+  const what = s ? describeSchedule(s) : undefined;
+  if (!s || (!what && s.events.length === 0)) return null;
+  const remove = async () => {
+    if (!(await ask('Remove the schedule? Runs already made stay.', 'Remove schedule'))) return;
+    setError(undefined);
+    try {
+      await client.deleteSchedule(testId);
+      info.reload();
+      onChange();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <section className="schedule">
+      {dialog}
+      <div className="section-head">
+        <h2>Schedule</h2>
+        {editor && what && (
+          <button type="button" className="danger" onClick={() => void remove()}>
+            Remove schedule
+          </button>
+        )}
+      </div>
+      {error ? <ErrorNote error={error} /> : null}
+      <p>
+        {what ?? 'No schedule.'}
+        {what ? (
+          <> · next run {s.nextRun ? <strong>{when(s.nextRun)}</strong> : 'none (it will not fire again)'}</>
+        ) : null}
+      </p>
+      {s.events.length > 0 && (
+        <table className="grid compact">
+          <caption>Last firings</caption>
+          <thead>
+            <tr>
+              <th>Firing</th>
+              <th>Outcome</th>
+              <th>Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.events.map((e) => (
+              <tr key={`${e.firing}${e.at}`}>
+                <td>{when(e.firing)}</td>
+                <td>
+                  <span className={`badge ${e.outcome === 'started' ? 'ok' : e.outcome === 'failed' ? 'bad' : 'warn'}`}>
+                    {e.outcome}
+                  </span>
+                </td>
+                <td>
+                  {e.runId ? <Link to={{ name: 'run', testId, runId: e.runId }}>the run</Link> : null} {e.detail ?? ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
 function Settings({ s }: { s: Scenario }) {
   const exec = ((s.testScenario as { execution?: unknown[] }).execution ?? []) as Record<string, unknown>[];
+  const thresholds = Object.entries(
+    ((s.testScenario as { thresholds?: unknown }).thresholds ?? {}) as Record<string, unknown>,
+  ).flatMap(([metric, v]) =>
+    (Array.isArray(v) ? v : [v]).map((e) => `${metric}: ${typeof e === 'string' ? e : JSON.stringify(e)}`),
+  );
   // A Taurus item's concurrency is replaced by each task's, so it is not shown.
   const load = exec
     .map((e) =>
@@ -97,8 +182,16 @@ function Settings({ s }: { s: Scenario }) {
       <dd>
         {s.testTaskConfigs.map((c) => `${c.region}: ${c.taskCount} task(s) × ${c.concurrency} users`).join(' · ')}
       </dd>
+      <dt>Thresholds</dt>
+      <dd>{thresholds.length ? thresholds.map((t) => <code key={t}>{t} </code>) : '–'}</dd>
       <dt>Last run</dt>
       <dd>{when(s.startTime)}</dd>
+      {typeof s.nextRun === 'string' && (
+        <>
+          <dt>Next run</dt>
+          <dd>{when(s.nextRun)}</dd>
+        </>
+      )}
       <dt>Live data</dt>
       <dd>{s.showLive ? 'on' : 'off'}</dd>
       <dt>Id</dt>
@@ -215,6 +308,12 @@ export function TestPage({ testId }: { testId: string }) {
               <Trend testId={testId} version={`${s.testRunId}:${s.status}`} />
             )}
           </div>
+          <Schedule
+            testId={testId}
+            editor={editor}
+            version={`${s.status}:${String(s.nextRun)}`}
+            onChange={test.reload}
+          />
           <RunsTable
             testId={testId}
             baselineId={(s.baselineId as string | null) ?? null}
