@@ -47,7 +47,10 @@ export async function runShare(test: CompiledTest, options: ShareOptions): Promi
         sink: recorder,
         signal: options.signal,
         startAtEpochMs: options.startAtEpochMs,
-        onStart: (at) => recorder.markStart(at),
+        onStart: (at) => {
+          recorder.markStart(at);
+          options.onStart?.(at);
+        },
       });
       return { result: recorder.result(), interrupted: run.interrupted };
     }

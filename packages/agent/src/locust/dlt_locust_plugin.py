@@ -3,6 +3,9 @@ this process, one JSON line each on the file descriptor named by DLT_LOCUST_FD, 
 records it in its own histograms. Loaded by Locust as one more locustfile (`-f user.py,this.py`);
 it defines no User class, only event listeners.
 
+Once the locustfiles are loaded it writes {"t":"init"} and waits for one byte on the descriptor
+DLT_LOCUST_GO_FD names (when set) before Locust starts the test.
+
 Lines: {"t":"init"} once the locustfiles are loaded, {"t":"start"} when the test starts,
 {"t":"u","u":N} with the running users every second, and one {"t":"r",...} per request.
 """
@@ -77,6 +80,11 @@ def _on_init(environment, **_):
     _emit({"t": "init"})
     _flush()
     gevent.spawn(_report, environment)
+    go = os.environ.get("DLT_LOCUST_GO_FD")
+    if go:
+        # Hold the whole process (nothing has started yet) until the agent says go: the common
+        # start of every task. End of file (the agent gone) goes too, and is stopped by it.
+        os.read(int(go), 1)
 
 
 @events.test_start.add_listener

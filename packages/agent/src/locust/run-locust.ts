@@ -32,26 +32,33 @@ export interface ExternalOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Runs every external run (in parallel, each after its start time); resolves when all have ended. */
+/**
+ * Runs every external run in parallel; resolves when all have ended. Each Locust is started at
+ * once and loads its locustfile, then waits (our plugin holds it in Locust's init event) until
+ * the common start plus its start time, so the load begins on time however long Python takes
+ * to import, and a locustfile that cannot load is known before the start.
+ */
 export async function runExternal(
   runs: readonly ExternalRun[],
   options: ExternalOptions,
 ): Promise<{ readonly interrupted: boolean }> {
   const bin = await findLocust(options.log);
-  await sleep((options.startAtEpochMs ?? 0) - Date.now(), options.signal);
-  options.onStart?.(Date.now());
+  const at = options.startAtEpochMs ?? Date.now();
   const users = runs.map(() => 0);
   const setUsers = (i: number, n: number) => {
     users[i] = n;
     options.sink.setVus(users.reduce((a, b) => a + b, 0));
   };
-  await Promise.all(
-    runs.map(async (run, i) => {
-      await sleep(run.startTimeMs, options.signal);
-      if (options.signal?.aborted) return;
-      await runLocust(bin, run, options, (n) => setUsers(i, n));
-    }),
+  const all = Promise.all(
+    runs.map((run, i) => runLocust(bin, run, at + run.startTimeMs, options, (n) => setUsers(i, n))),
   );
+  const ended = all.then(
+    () => undefined,
+    () => undefined,
+  );
+  await Promise.race([sleep(at - Date.now(), options.signal), ended]);
+  options.onStart?.(Date.now());
+  await all;
   return { interrupted: options.signal?.aborted ?? false };
 }
 
@@ -88,15 +95,33 @@ function processEnv(run: ExternalRun): Record<string, string> {
     if (v !== undefined) env[k] = v;
   }
   // Variables of the test win, except ours: the plugin's stream and no bytecode beside user files.
-  return { ...env, ...run.env, DLT_LOCUST_FD: '3', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
+  return {
+    ...env,
+    ...run.env,
+    DLT_LOCUST_FD: '3',
+    DLT_LOCUST_GO_FD: '4',
+    PYTHONDONTWRITEBYTECODE: '1',
+    PYTHONUNBUFFERED: '1',
+  };
 }
 
-function runLocust(bin: string, run: ExternalRun, options: ExternalOptions, onUsers: (n: number) => void) {
+function runLocust(
+  bin: string,
+  run: ExternalRun,
+  goAtEpochMs: number,
+  options: ExternalOptions,
+  onUsers: (n: number) => void,
+) {
   const child = spawn(bin, locustArgs(run), {
     cwd: dirname(run.file),
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    // 3: the plugin's lines to us; 4: our go to the plugin.
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
     env: processEnv(run),
+  });
+  const gate = child.stdio[4] as NodeJS.WritableStream | null;
+  gate?.on('error', () => {
+    // Locust is gone before the go: its exit says why.
   });
   return new Promise<void>((resolve, reject) => {
     let loaded = false;
@@ -122,6 +147,7 @@ function runLocust(bin: string, run: ExternalRun, options: ExternalOptions, onUs
           return;
         case 'init':
           loaded = true;
+          timers.push(setTimeout(() => gate?.end('g'), Math.max(0, goAtEpochMs - Date.now())));
           return;
         case 'start':
           // Locust stops itself at --run-time; this is the backstop (a shape class, a stuck task).
