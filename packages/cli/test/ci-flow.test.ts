@@ -150,7 +150,10 @@ test('--fail-on-regression: no baseline is said and skipped; a slower run than t
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stderr, /regression: not checked: test \S+ has no baseline/);
   const { testId, testRunId } = JSON.parse(first.stdout);
-  await client.putBaseline(testId, testRunId);
+  const set = await runDlt(['tests', 'baseline', testId, ...auth()]);
+  assert.equal(set.code, 0, set.stderr);
+  assert.equal(set.stdout, `run ${testRunId} is the baseline of test ${testId}\n`);
+  assert.equal((await client.getBaseline(testId)).baselineId, testRunId);
 
   const same = join(dir, 'same.xml');
   const steady = await runDlt([

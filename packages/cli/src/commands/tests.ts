@@ -26,7 +26,7 @@ const common = `Server (each also from the environment):
   -h, --help           this help`;
 
 const usages = {
-  tests: `Usage: dlt tests <list|create|run|watch|cancel|results> [options]
+  tests: `Usage: dlt tests <list|create|run|watch|cancel|results|baseline> [options]
 
 Works with the tests stored on a dlt server.
   list                 the tests, their status and runs
@@ -35,6 +35,7 @@ Works with the tests stored on a dlt server.
   watch ID             follow the test's run live (started anywhere) until it ends
   cancel ID            cancel the test's running run
   results ID           the latest run's results (--run RUNID for another)
+  baseline ID          set the run that --fail-on-regression compares with
 
 ${common}
 
@@ -96,6 +97,13 @@ as 'dlt tests run' does.
 
 ${common}
 `,
+  baseline: `Usage: dlt tests baseline ID [--run RUNID] [options]
+
+Makes the test's latest run (or RUNID) its baseline: the run that compare, reports and
+--fail-on-regression measure later runs against. The run must have ended.
+
+${common}
+`,
 } as const;
 type Sub = Exclude<keyof typeof usages, 'tests'>;
 
@@ -131,6 +139,7 @@ const accepts: Record<Sub, readonly (keyof Values)[]> = {
   watch: ['run'],
   cancel: [],
   results: ['run', ...ciFlags],
+  baseline: ['run'],
 };
 
 export async function testsCommand(argv: readonly string[]): Promise<number> {
@@ -141,7 +150,7 @@ export async function testsCommand(argv: readonly string[]): Promise<number> {
   }
   if (!(sub in accepts)) {
     throw badInput(
-      [{ message: `unknown subcommand "${sub}"`, hint: 'list, create, run, watch, cancel or results' }],
+      [{ message: `unknown subcommand "${sub}"`, hint: 'list, create, run, watch, cancel, results or baseline' }],
       'bad arguments',
     );
   }
@@ -252,6 +261,14 @@ const subcommands: Record<Sub, Run> = {
     const scenario = await client.getScenario(id, { history: false });
     const run = v.run ? await client.getTestRun(id, v.run) : scenario;
     return finish(client, { ...scenario, ...run }, v);
+  },
+  async baseline(client, v, [id]) {
+    const runId = v.run ?? (await client.getScenario(id, { history: false })).testRunId;
+    if (!runId) throw badInput([{ message: `test ${id} has no run yet` }]);
+    const answer = await client.putBaseline(id, runId);
+    if (v.json) return print(answer);
+    process.stdout.write(`run ${runId} is the baseline of test ${id}\n`);
+    return exitCodes.ok;
   },
 };
 
