@@ -20,6 +20,7 @@
  */
 import type { Problem } from './errors.ts';
 import type { Snapshot } from './snapshot.ts';
+import type { ThresholdSpec } from './threshold.ts';
 
 /** Bumped on any incompatible change; a server refuses an agent with another version. */
 export const protocolVersion = 1;
@@ -112,4 +113,6 @@ export interface TaskUpload {
   readonly startedAtServerMs: number;
   readonly clockOffsetMs: number;
   readonly rttMs: number;
+  /** A script test's own thresholds (k6 `options.thresholds`), for the server to evaluate on the merged result. */
+  readonly thresholds?: readonly ThresholdSpec[];
 }

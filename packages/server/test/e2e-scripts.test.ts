@@ -2,7 +2,8 @@
  * End to end for script tests: a real `dlt start` process, the `dlt agent` processes it
  * launches and a counting target on loopback. A JMeter zip (plan + CSV) and a k6 script are
  * created through `POST /api/scenarios`, uploaded through the script route and run by 2 tasks
- * each; the target's own counts equal the merged totals, and the CSV rows arrive in order.
+ * each; the target's own counts equal the merged totals, the CSV rows arrive in order, and the
+ * k6 script's thresholds are evaluated by the server on the merged result.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -150,6 +151,7 @@ test('a k6 script on 2 tasks: its shared iterations are split between them; the 
     "import { check } from 'k6';",
     'export const options = {',
     "  scenarios: { orders: { executor: 'shared-iterations', vus: 2, iterations: 12 } },",
+    "  thresholds: { checks: ['rate==1'], http_reqs: ['count==12'], http_req_duration: ['p(99)<0.001'] },",
     '};',
     'export default function () {',
     `  const res = http.post('http://127.0.0.1:${port}/k6/order?vu=' + __VU, JSON.stringify({ n: __ITER }));`,
@@ -162,6 +164,11 @@ test('a k6 script on 2 tasks: its shared iterations are split between them; the 
   assert.equal(received.filter((r) => r.path === '/k6/order').length, 12, 'iterations split, none twice');
   assert.equal(done.summary.totals.requests, 12);
   assert.equal(Number(done.results.total.throughput), 12);
+  // The script's thresholds, evaluated by the server on the merged result (each task made 6).
+  const outcomes = done.summary.thresholds;
+  assert.equal(outcomes['checks: rate==1']?.ok, true, JSON.stringify(outcomes));
+  assert.equal(outcomes['http_reqs: count==12']?.ok, true, JSON.stringify(outcomes));
+  assert.equal(outcomes['http_req_duration: p(99)<0.001']?.ok, false, JSON.stringify(outcomes));
   const run = await api('GET', `/api/scenarios/${done.testId}/testruns/${done.testRunId}`);
   assert.equal(run.body.tasks.length, 2);
 });

@@ -170,6 +170,10 @@ export class RemoteTask {
       startedAtServerMs: startedAt - this.#clock.offsetMs,
       clockOffsetMs: this.#clock.offsetMs,
       rttMs: this.#clock.rttMs,
+      // A script's thresholds are known only here; the server evaluates them on the merged result.
+      ...(isScriptTest(this.spec.testType) && this.#test && this.#test.thresholds.length > 0
+        ? { thresholds: this.#test.thresholds }
+        : {}),
     };
     try {
       await this.#deps.upload(upload, this.#giveUp.signal);

@@ -146,4 +146,24 @@ export const uploadBody = z.strictObject({
   startedAtServerMs: z.number(),
   clockOffsetMs: z.number(),
   rttMs: z.number(),
+  thresholds: z.array(thresholdSpec()).max(500).optional(),
 });
+
+/** A threshold as an agent compiled it from a script (k6 `options.thresholds`). */
+function thresholdSpec() {
+  const text = z.string().max(1000);
+  return z.strictObject({
+    key: text,
+    metric: text,
+    tags: z.record(text, text),
+    expression: text,
+    aggregation: z.union([
+      z.strictObject({ kind: z.enum(['avg', 'min', 'max', 'med', 'count', 'rate', 'value']) }),
+      z.strictObject({ kind: z.literal('percentile'), p: z.number().min(0).max(100) }),
+    ]),
+    operator: z.enum(['<', '<=', '>', '>=', '==', '===', '!=']),
+    value: z.number(),
+    abortOnFail: z.boolean(),
+    delayAbortEvalMs: z.number().min(0),
+  });
+}

@@ -21,17 +21,25 @@ export interface MergedRun {
   readonly startSpreadMs?: number;
 }
 
-/** The thresholds of a `simple` definition (none for other types, whose scripts carry their own). */
-export function thresholdsOf(run: RunRecord): readonly ThresholdSpec[] {
-  if (run.testType !== 'simple') return [];
+/**
+ * The thresholds of a run: a `simple` definition's, or for a script test those its agents
+ * compiled from the script and sent with their uploads (every task compiles the same script).
+ */
+export function thresholdsOf(run: RunRecord, fromScript: readonly ThresholdSpec[] = []): readonly ThresholdSpec[] {
+  if (run.testType !== 'simple') return fromScript;
   const check = checkDefinition(run.definition);
   return check.ok ? (check.value.thresholds ?? []) : [];
 }
 
-async function loadResult(artifacts: Artifacts, task: TaskRecord): Promise<TaskResult | undefined> {
+interface StoredUpload {
+  readonly result: TaskResult;
+  readonly thresholds?: readonly ThresholdSpec[];
+}
+
+async function loadResult(artifacts: Artifacts, task: TaskRecord): Promise<StoredUpload | undefined> {
   const bytes = await artifacts.get(taskResultKey(task.runId, task.taskId));
   if (bytes === undefined) return undefined;
-  return (JSON.parse(new TextDecoder().decode(bytes)) as { result: TaskResult }).result;
+  return JSON.parse(new TextDecoder().decode(bytes)) as StoredUpload;
 }
 
 /** Merges every stored result of the run's tasks; undefined when none was stored. */
@@ -41,11 +49,13 @@ export async function mergeRun(
   artifacts: Artifacts,
 ): Promise<MergedRun | undefined> {
   const byRegion = new Map<string, TaskResult[]>();
+  let fromScript: readonly ThresholdSpec[] = [];
   for (const task of tasks) {
     if (!task.resultStored) continue;
-    const result = await loadResult(artifacts, task);
-    if (!result) continue;
-    byRegion.set(task.region, [...(byRegion.get(task.region) ?? []), result]);
+    const stored = await loadResult(artifacts, task);
+    if (!stored) continue;
+    if (fromScript.length === 0 && stored.thresholds) fromScript = stored.thresholds;
+    byRegion.set(task.region, [...(byRegion.get(task.region) ?? []), stored.result]);
   }
   if (byRegion.size === 0) return undefined;
   const regions = Object.fromEntries([...byRegion].map(([name, rs]) => [name, mergeResults(rs)]));
@@ -54,7 +64,7 @@ export async function mergeRun(
   const spread = starts.length > 1 ? Math.max(...starts) - Math.min(...starts) : undefined;
   return {
     results: seedResults(total, regions),
-    summary: runSummary(total, regions, thresholdsOf(run), spread),
+    summary: runSummary(total, regions, thresholdsOf(run, fromScript), spread),
     ...(spread === undefined ? {} : { startSpreadMs: spread }),
   };
 }
