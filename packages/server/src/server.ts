@@ -11,8 +11,8 @@ import { type ApiContext, type ApiLimits, defaultLimits } from './api/context.ts
 import type { Artifacts } from './artifacts/artifacts.ts';
 import { FileArtifacts } from './artifacts/file-artifacts.ts';
 import { Auth, type FirstAdmin } from './auth/auth.ts';
-import type { OidcConfig } from './auth/oidc-config.ts';
 import { OidcVerifier } from './auth/oidc.ts';
+import type { OidcConfig } from './auth/oidc-config.ts';
 import { AgentHub } from './hub/agent-hub.ts';
 import type { HubTiming } from './hub/connected-agent.ts';
 import type { AgentAccess } from './launchers/agent-access.ts';
@@ -21,7 +21,7 @@ import { openLaunchers } from './launchers/open-launchers.ts';
 import { LiveFeed } from './live-feed.ts';
 import type { Launcher } from './orchestrator/launcher.ts';
 import { LocalLauncher } from './orchestrator/local-launcher.ts';
-import { Orchestrator, type OrchestratorTiming } from './orchestrator/orchestrator.ts';
+import { defaultTiming, Orchestrator, type OrchestratorTiming } from './orchestrator/orchestrator.ts';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
@@ -96,17 +96,21 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       maxTasks: maxTasks ?? o.localMaxTasks,
       logDir: join(o.dataDir, 'agents'),
     });
-  // Agents a Kubernetes Job or ECS task runs get a token of their own per run, revoked when it ends.
+  // Agents a Kubernetes Job or ECS task runs get a token of their own per run, revoked when it ends
+  // (found by name, so after a restart too), and expiring anyway some hours after the longest run.
+  const runTokenName = (runId: string) => `agents of run ${runId}`;
   const access: AgentAccess = {
     serverUrl: () => o.launcherConfig?.serverUrl ?? ownUrl,
     issueToken: async (runId) => {
-      const { token, record } = await auth.issue({
-        name: `agents of run ${runId}`,
-        role: 'agent',
-        kind: 'api',
-        owner: '@launcher',
-      });
-      return { token, revoke: async () => void (await store.deleteToken(record.tokenId)) };
+      const life = (o.timing?.maxRunMs ?? defaultTiming.maxRunMs) + 2 * 3600_000;
+      const expiresAt = new Date(Date.now() + life).toISOString();
+      const name = runTokenName(runId);
+      return (await auth.issue({ name, role: 'agent', kind: 'api', owner: '@launcher', expiresAt })).token;
+    },
+    revokeTokens: async (runId) => {
+      for (const t of await store.listTokens('@launcher')) {
+        if (t.name === runTokenName(runId)) await store.deleteToken(t.tokenId);
+      }
     },
   };
   const configured = o.launcherConfig

@@ -1,46 +1,41 @@
 /**
  * What a launcher that starts agents elsewhere (a Kubernetes Job, ECS tasks) hands them: the
  * server's address as they can reach it, and an agent token of their own for each run, revoked
- * when the run's agents are stopped.
+ * when the run's agents are stopped — by the run id alone, so a restarted server revokes the
+ * tokens its previous life issued too.
  */
-
-export interface RunToken {
-  readonly token: string;
-  /** Deletes the token; agents still using it are refused from then on. */
-  revoke(): Promise<void>;
-}
 
 export interface AgentAccess {
   /** The URL launched agents dial (`serverUrl` of the launcher configuration, else the server's own). */
   serverUrl(): string;
   /** A fresh agent-role token for one run's agents. */
-  issueToken(runId: string): Promise<RunToken>;
+  issueToken(runId: string): Promise<string>;
+  /** Deletes every token issued for the run; agents still using one are refused from then on. */
+  revokeTokens(runId: string): Promise<void>;
 }
 
-/** Keeps each run's token until the run's agents are stopped. */
+/** One token per run for one launcher: issued on the run's first launch, revoked when it stops. */
 export class RunTokens {
   readonly #access: AgentAccess;
-  readonly #tokens = new Map<string, RunToken>();
+  readonly #tokens = new Map<string, Promise<string>>();
 
   constructor(access: AgentAccess) {
     this.#access = access;
   }
 
   /** The run's token, issued on first use. */
-  async get(runId: string): Promise<string> {
+  get(runId: string): Promise<string> {
     let t = this.#tokens.get(runId);
     if (!t) {
-      t = await this.#access.issueToken(runId);
+      t = this.#access.issueToken(runId);
       this.#tokens.set(runId, t);
     }
-    return t.token;
+    return t;
   }
 
-  /** Revokes the run's token (nothing when this process never issued one). */
   async revoke(runId: string): Promise<void> {
-    const t = this.#tokens.get(runId);
     this.#tokens.delete(runId);
-    await t?.revoke();
+    await this.#access.revokeTokens(runId);
   }
 
   get serverUrl(): string {

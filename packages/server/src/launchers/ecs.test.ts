@@ -5,11 +5,14 @@
  * with StopTask for every task, a capacity failure, and a task that stops early.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { testServer } from '../test-kit.ts';
 import { EcsFake } from './ecs-fake.ts';
 import { contractRegion, launcherContract } from './launcher.contract.ts';
-import { ended, runDlt, seedTest, until, untilStatus } from './launcher-test-kit.ts';
+import { countingTarget, ended, runDlt, seedTest, until, untilStatus } from './launcher-test-kit.ts';
 
 const denied = 'User: arn:aws:iam::123456789012:user/dlt is not authorized to perform: ecs:RunTask';
 
@@ -138,5 +141,64 @@ test('a task that stops early (its agent refused) fails the run with the task’
   } finally {
     await t.close();
     await fake.stop();
+  }
+});
+
+test('a server error (500) is retried by the SDK, then fails the run with its message', async () => {
+  const { fake, config } = await ecs('none');
+  fake.fail('RunTask', 500, 'ServerException', 'Service unavailable, please retry');
+  const t = await testServer({ launchers: [], launcherConfig: config });
+  try {
+    const created = await t.call('POST', '/api/scenarios', {
+      token: 'editor',
+      body: seedTest(contractRegion, 'http://127.0.0.1:9/', 1, { iterations: 1 }),
+    });
+    const done = await untilStatus(t, created.body.testId, ended, 30_000);
+    assert.equal(done.status, 'failed');
+    assert.match(
+      done.errorReason,
+      /region contract: the ECS API refused to run 1 task\(s\) of dlt-agent: 500 ServerException: Service unavailable/,
+    );
+    assert.ok(fake.requests.filter((r) => r.operation === 'RunTask').length > 1, 'retried');
+  } finally {
+    await t.close();
+    await fake.stop();
+  }
+});
+
+test('after a restart the server still stops the run’s tasks (found by startedBy) and revokes its token', async () => {
+  const { fake, config } = await ecs('agents');
+  const dataDir = await mkdtemp(join(tmpdir(), 'dlt-ecs-data-'));
+  await using target = await countingTarget();
+  try {
+    const first = await testServer({ dataDir, launchers: [], launcherConfig: config });
+    const created = await first.call('POST', '/api/scenarios', {
+      token: 'editor',
+      body: seedTest(contractRegion, target.url, 3, { holdFor: '60s' }),
+    });
+    const { testId } = created.body;
+    await untilStatus(first, testId, (s) => s === 'running');
+    const o = fake.requests.find((r) => r.operation === 'RunTask')!.body.overrides.containerOverrides[0];
+    const token = o.environment.find((e: { name: string }) => e.name === 'DLT_TOKEN').value as string;
+    await first.close();
+    assert.equal(fake.running().length, 3, 'a server that stops leaves its runs’ tasks running');
+    const second = await testServer({
+      dataDir,
+      launchers: [],
+      launcherConfig: config,
+      timing: { recoveryGraceMs: 500 },
+    });
+    try {
+      const done = await untilStatus(second, testId, ended);
+      assert.equal(done.status, 'failed');
+      await until('every task stopped', () => fake.running().length === 0);
+      assert.ok(fake.requests.some((r) => r.operation === 'ListTasks' && r.body.startedBy === done.testRunId));
+      assert.equal((await second.fetch('GET', '/api/agents', { token })).status, 401, 'the run’s token is revoked');
+    } finally {
+      await second.close();
+    }
+  } finally {
+    await fake.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
 });

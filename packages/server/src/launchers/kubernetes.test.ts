@@ -170,3 +170,52 @@ test('the agent token lives as long as the run: the Secret holds a token the ser
     await fake.stop();
   }
 });
+
+test('an API server error (500) fails the run with its message', async () => {
+  const { fake, config } = await k8s(true);
+  fake.fail('POST', /\/secrets$/, 500, 'etcdserver: request timed out');
+  const t = await testServer({ launchers: [], launcherConfig: config });
+  try {
+    const created = await t.call('POST', '/api/scenarios', {
+      token: 'editor',
+      body: seedTest(contractRegion, 'http://127.0.0.1:9/', 1, { iterations: 1 }),
+    });
+    const done = await untilStatus(t, created.body.testId, ended);
+    assert.equal(done.status, 'failed');
+    assert.match(
+      done.errorReason,
+      /region contract: the Kubernetes API refused to create Secret dlt-.*: 500 etcdserver: request timed out/,
+    );
+    assert.equal(fake.created.length, 0, 'no Job without its Secret');
+  } finally {
+    await t.close();
+    await fake.stop();
+  }
+});
+
+test('after a restart the server still cleans up: a run that cannot resume fails, its Job, Secret and token go', async () => {
+  const { fake, config } = await k8s(true);
+  const dataDir = await mkdtemp(join(dir, 'data-'));
+  await using target = await countingTarget();
+  const first = await testServer({ dataDir, launchers: [], launcherConfig: config });
+  const created = await first.call('POST', '/api/scenarios', {
+    token: 'editor',
+    body: seedTest(contractRegion, target.url, 1, { holdFor: '60s' }),
+  });
+  const { testId } = created.body;
+  await untilStatus(first, testId, (s) => s === 'running');
+  const token = [...fake.secrets.values()][0].stringData.token as string;
+  await first.close();
+  assert.equal(fake.jobs.size, 1, 'a server that stops leaves its runs’ Jobs running');
+  // The new server listens elsewhere, so the pods' agents never come back: the run fails.
+  const second = await testServer({ dataDir, launchers: [], launcherConfig: config, timing: { recoveryGraceMs: 500 } });
+  try {
+    const done = await untilStatus(second, testId, ended);
+    assert.equal(done.status, 'failed');
+    await until('the Job and Secret to be deleted', () => fake.jobs.size + fake.secrets.size + fake.pods.size === 0);
+    assert.equal((await second.fetch('GET', '/api/agents', { token })).status, 401, 'the run’s token is revoked');
+  } finally {
+    await second.close();
+    await fake.stop();
+  }
+});
