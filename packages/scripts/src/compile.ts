@@ -34,6 +34,11 @@ export interface LoadOptions {
    * a file's own folder by default, else the working folder.
    */
   readonly baseDir?: string;
+  /**
+   * Files the test reads (k6 `open()`, a plan's CSV files) must sit in its own folder: set for
+   * scripts that come from someone else (an agent's task), so they cannot read the machine's files.
+   */
+  readonly confined?: boolean;
 }
 
 /** Reads, validates and compiles a test file. Throws a bad-input `DltError` listing every problem. */
@@ -42,7 +47,7 @@ export async function loadTestFile(path: string, options: LoadOptions = {}): Pro
   if (k6Extensions.includes(ext)) return loadK6File(path, options);
   if (ext === '.jmx' || ext === '.zip') {
     const jmx = { properties: options.properties, overrides: options.overrides, limits: options.limits };
-    return ext === '.jmx' ? loadJmxFile(path, jmx) : loadBundleFile(path, jmx);
+    return ext === '.jmx' ? loadJmxFile(path, jmx, options.confined) : loadBundleFile(path, jmx);
   }
   if (ext === '.py') return loadLocustFile(path, { ...options, source: path });
   if (ext !== '.yaml' && ext !== '.yml' && ext !== '.json') {

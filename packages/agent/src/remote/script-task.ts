@@ -46,7 +46,7 @@ export async function compileScriptTask(
     if (spec.testType === 'locust') return { test: await compileLocustTask(spec, file, dir, limits), dispose };
     const path = join(dir, fileName(spec.testType, file));
     await writeFile(path, file.bytes, { mode: 0o600 });
-    const test = await loadTestFile(path, { env: {}, limits });
+    const test = await loadTestFile(path, { env: {}, limits, confined: true });
     if (spec.testType === 'jmeter') return { test, dispose };
     const executors = test.executors.flatMap((e): ExecutorSpec[] => {
       const part = splitExecutor(e, spec.share.index, spec.share.count);

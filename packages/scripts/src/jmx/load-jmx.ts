@@ -4,7 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { CompiledTest, Problem } from '@dlt/model';
 import { badInput } from '@dlt/model';
 import type { Bundle } from '../bundle/open-bundle.ts';
@@ -15,8 +15,8 @@ import { jmxLimits } from './jmx-tree.ts';
 
 export type JmxLoadOptions = Omit<JmxOptions, 'source' | 'files'>;
 
-/** Reads and compiles `path`; files the plan names are read relative to its folder. */
-export async function loadJmxFile(path: string, options: JmxLoadOptions): Promise<CompiledTest> {
+/** Reads and compiles `path`; files the plan names are read relative to its folder (only inside it when `confined`). */
+export async function loadJmxFile(path: string, options: JmxLoadOptions, confined = false): Promise<CompiledTest> {
   let text: string;
   try {
     if (statSync(path).size > jmxLimits.maxBytes)
@@ -29,6 +29,7 @@ export async function loadJmxFile(path: string, options: JmxLoadOptions): Promis
   const dir = dirname(path);
   const files: PlanFiles = (name) => {
     const full = resolve(dir, name);
+    if (confined && !isInside(dir, full)) return { ok: false, message: `${name} is outside the plan's folder` };
     try {
       if (!statSync(full).isFile()) return { ok: false, message: `${name} is not a file` };
       return { ok: true, bytes: readFileSync(full), path: full };
@@ -69,4 +70,10 @@ function finish(r: ReturnType<typeof compileJmx>, source: string): CompiledTest 
   if (r.ok) return r.test;
   const problems: readonly Problem[] = r.problems;
   throw badInput(problems, `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+}
+
+/** Whether `full` lies in `dir` (or below it). */
+export function isInside(dir: string, full: string): boolean {
+  const rel = relative(dir, full);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }

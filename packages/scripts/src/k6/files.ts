@@ -3,7 +3,7 @@
  * each read once per test however many VUs open it, and bounded in size.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 
 /** The largest file `open()` reads, and the most bytes it reads in all. */
 export const openLimits = { fileBytes: 64 * 1024 * 1024, totalBytes: 256 * 1024 * 1024 } as const;
@@ -11,7 +11,13 @@ export const openLimits = { fileBytes: 64 * 1024 * 1024, totalBytes: 256 * 1024 
 /** Reads files for `open()`, caching what it read. */
 export class FileReader {
   readonly #cache = new Map<string, Buffer>();
+  readonly #root: string | undefined;
   #total = 0;
+
+  /** With `root`, only files inside that folder can be read. */
+  constructor(root?: string) {
+    this.#root = root;
+  }
 
   /** The text (or bytes) of `path`, resolved against the folder of the module `from`. */
   read(path: string, from: string, binary: boolean): string | Uint8Array {
@@ -25,6 +31,9 @@ export class FileReader {
   }
 
   #load(path: string, full: string): Buffer {
+    if (this.#root !== undefined && !isInside(this.#root, full)) {
+      throw new Error(`open("${path}"): ${full} is outside the script's folder`);
+    }
     let size: number;
     try {
       const st = statSync(full);
@@ -43,4 +52,9 @@ export class FileReader {
     this.#total += size;
     return readFileSync(full);
   }
+}
+
+function isInside(dir: string, full: string): boolean {
+  const rel = relative(dir, full);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }

@@ -3,6 +3,8 @@
  * modules are checked and rewritten once (see script-bundle.ts), its init code runs once here
  * to read `options`, and each VU then runs its own instance in a sandbox with no Node API.
  */
+
+import { dirname } from 'node:path';
 import type { CompiledTest, Problem, VuProgram } from '@dlt/model';
 import { badInput, tryParseDuration } from '@dlt/model';
 import type { Limits } from '../simple/limits.ts';
@@ -26,6 +28,8 @@ export interface K6LoadOptions {
   readonly limits?: Partial<Limits>;
   /** Where `console.log` and script errors go (default: stderr). */
   readonly log?: (line: string) => void;
+  /** `open()` reads only files in the script's folder. */
+  readonly confined?: boolean;
 }
 
 const summaryOf = (file: string, problems: readonly Problem[]) =>
@@ -46,7 +50,14 @@ export async function compileK6(path: string, text: string, options: K6LoadOptio
     throw badInput([{ file: path, message: `cannot load the script: ${(e as Error).message}` }]);
   }
   const metrics = new MetricRegistry();
-  const script = new K6Script({ sandbox, entry: path, files: new FileReader(), metrics, env, log });
+  const script = new K6Script({
+    sandbox,
+    entry: path,
+    files: new FileReader(options.confined ? dirname(path) : undefined),
+    metrics,
+    env,
+    log,
+  });
   const options0 = await readExports(script, path);
   script.optionsJson = options0.json;
   const opts = readOptions(options0.value, path, metrics.all());
