@@ -15,6 +15,8 @@ test('defaults, environment and flags', () => {
     data: '/d',
   });
   assert.equal(parseServerArgs(['--help'], {}), undefined);
+  // The launcher file is read when the server starts (DLT_LAUNCHERS there too).
+  assert.equal(parseServerArgs(['--launchers', 'launchers.yaml'], {})?.launchers, 'launchers.yaml');
 });
 
 test('bad arguments name the flag', () => {
