@@ -156,3 +156,12 @@ test('a zip with the locustfile and a module it imports runs the same way', asyn
   assert.ok(received.includes('POST /basket'), 'the imported module was used');
   assert.equal(done.summary.totals.requests, received.length);
 });
+
+test('a locustfile that cannot load fails the run before the start, with Locust’s words', async () => {
+  received.length = 0;
+  const broken = 'from locust import HttpUser, task\n\n\nclass Shopper(HttpUser)\n    pass\n';
+  const done = await runLocustTest('script', 'broken.py', new TextEncoder().encode(broken));
+  assert.equal(done.status, 'failed');
+  assert.match(done.errorReason, /SyntaxError/);
+  assert.equal(received.length, 0);
+});

@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { badInput, type CompiledTest, type TaskSpec } from '@dlt/model';
 import { compileDefinition, type Limits, openBundle } from '@dlt/scripts';
+import { checkLocustfile } from './run-locust.ts';
 
 /** Writes the task's locustfile (or unpacks its zip) into `dir` and compiles the task's definition against it. */
 export async function compileLocustTask(
@@ -21,7 +22,10 @@ export async function compileLocustTask(
   const source = `task ${spec.taskId}`;
   const locustfile = await placeFiles(file, dir, source);
   const definition = locustDefinition(spec.definition, locustfile, spec.concurrency);
-  return compileDefinition(definition, { source, env: {}, limits, baseDir: dir });
+  const test = compileDefinition(definition, { source, env: {}, limits, baseDir: dir });
+  // A locustfile that cannot load fails the task now, before the start, not once the run is on.
+  for (const run of test.external ?? []) await checkLocustfile(run);
+  return test;
 }
 
 /** Writes the file (a zip's files) under `dir`; returns the locustfile's path. */

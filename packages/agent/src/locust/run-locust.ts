@@ -62,6 +62,30 @@ export async function runExternal(
   return { interrupted: options.signal?.aborted ?? false };
 }
 
+/**
+ * Has Locust import the run's locustfile (`--list`) without running it, so an agent can refuse a
+ * task whose file cannot load before the common start, as it refuses any bad test.
+ */
+export async function checkLocustfile(run: ExternalRun, log?: (line: string) => void): Promise<void> {
+  const bin = await findLocust(log);
+  const child = spawn(bin, ['-f', run.file, '--list'], {
+    cwd: dirname(run.file),
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: processEnv(run),
+    timeout: loadTimeoutMs,
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (d: string) => {
+    stderr = (stderr + d).slice(-stderrKept);
+  });
+  const [code, sig] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.on('error', (e) => reject(new DltError(ErrorCode.Internal, `cannot start ${bin}: ${e.message}`)));
+    child.on('close', (c, s) => resolve([c, s]));
+  });
+  if (code !== 0) throw loadError(run, stderr, code, sig);
+}
+
 /** The command line of one run: headless, users, spawn rate, run time, host, quiet output. */
 export function locustArgs(run: ExternalRun): string[] {
   return [
