@@ -28,3 +28,23 @@ test('jslib-imports.js: k6-utils helpers and k6-summary work offline; handleSumm
   assert.equal(new Set(uses.map((u) => u.id)).size, 3);
   assert.deepEqual(result.checks, { ok: { passes: 3, fails: 0 } });
 });
+
+test('jslib-url-papaparse.js: papaparse reads a quoted CSV into a SharedArray; URL and URLSearchParams build the requests', async () => {
+  await using target = await K6Target.start();
+  const result = await runFixture('jslib-url-papaparse.js', target);
+  assert.deepEqual(
+    target.at('/search').map((r) => [r.query.get('q'), r.query.get('city')]),
+    [
+      ['ann & co', 'Paris, FR'],
+      ['bob & co', 'Lyon'],
+      ['cy & co', 'Say "hi"'],
+    ],
+  );
+  const forms = target.at('/form');
+  assert.deepEqual(
+    forms.map((r) => r.body),
+    ['name=ann&page=2', 'name=bob&page=2', 'name=cy&page=2'],
+  );
+  assert.equal(forms[0].query.get('page'), '2');
+  assert.deepEqual(result.checks, { found: { passes: 3, fails: 0 } });
+});
