@@ -24,6 +24,9 @@ export interface KubernetesLauncherOptions
   readonly pollMs?: number;
 }
 
+/** A Job's default life: the longest run (4 h) and an hour more, should the server never delete it. */
+const defaultDeadlineS = 5 * 3600;
+
 /** Container states that will not get better by waiting. */
 const hopeless = new Set([
   'ErrImagePull',
@@ -69,6 +72,7 @@ export class KubernetesLauncher implements Launcher {
       region,
       taskCount: tasks.length,
       serverUrl: this.#tokens.serverUrl,
+      activeDeadlineSeconds: this.#o.activeDeadlineSeconds ?? defaultDeadlineS,
     };
     const name = agentJobName(run.runId, region);
     const token = await this.#tokens.get(run.runId);

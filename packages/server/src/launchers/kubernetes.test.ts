@@ -70,6 +70,7 @@ launcherContract('kubernetes', async (mode) => {
       assert.equal(job.spec.parallelism, taskCount);
       assert.equal(job.spec.completions, taskCount);
       assert.equal(job.metadata.labels['dlt-run-id'], runId);
+      assert.equal(job.spec.activeDeadlineSeconds, 5 * 3600, 'a leaked Job ends by itself');
     },
     dispose: () => fake.stop(),
   };

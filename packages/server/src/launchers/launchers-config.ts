@@ -37,6 +37,13 @@ const kubernetes = z.strictObject({
   nodeSelector: stringMap.optional(),
   imagePullSecrets: z.array(k8sName).max(20).optional(),
   command: z.array(z.string().min(1)).min(1).max(20).optional(),
+  /** A Job still there this long is ended by Kubernetes (a safety net if the server never comes back). */
+  activeDeadlineSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .optional(),
   pollMs: z.number().int().min(50).max(600_000).optional(),
 });
 const awsId = z.string().min(1).max(255);
