@@ -140,7 +140,9 @@ export class RemoteTask {
         count: 1,
         signal: this.#stop.signal,
         startAtEpochMs: atAgentMs,
-        onStart: started,
+        // By the wall clock the offset was measured with (a long-lived process's monotonic
+        // clock drifts from it), read the moment the engine starts.
+        onStart: () => started(Date.now()),
         onSecond: (snapshot) => {
           sent.add(snapshot.at);
           this.#deps.send({ type: 'snapshot', taskId, snapshot });

@@ -40,7 +40,8 @@ export interface OrchestratorTiming {
 
 export const defaultTiming: OrchestratorTiming = {
   provisionTimeoutMs: 60_000,
-  startLeadMs: 300,
+  // Time for every agent to warm its VUs before the instant, even many agents on one busy machine.
+  startLeadMs: 1_000,
   reconnectGraceMs: 10_000,
   cancelGraceMs: 5_000,
   drainMs: 5_000,
