@@ -100,3 +100,33 @@ test('an iteration that computes without ever waiting is stopped after its 2 s b
   assert.ok(took >= 2_000 && took < 20_000, `stopped after ${took} ms`);
   assert.equal(r.iterations.iterations + r.iterations.interruptedIterations, 1);
 });
+
+test('http.file in an object body makes a multipart/form-data upload', async () => {
+  await using target = await K6Target.start();
+  await runFixture('upload-file.js', target);
+  const upload = target.at('/upload')[0];
+  const type = upload.headers['content-type'] ?? '';
+  const boundary = /^multipart\/form-data; boundary=(\S+)$/.exec(type)?.[1];
+  assert.ok(boundary, type);
+  assert.equal(
+    upload.body,
+    [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="note"',
+      '',
+      'héllo',
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="users"; filename="users.csv"',
+      'Content-Type: text/csv',
+      '',
+      'name,city\nann,"Paris, FR"\nbob,Lyon\ncy,"Say ""hi"""\n',
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="banner"; filename="banner.bin"',
+      'Content-Type: application/octet-stream',
+      '',
+      'hello from a file\n',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n'),
+  );
+});

@@ -18,6 +18,7 @@ export const k6Modules = {
     'options',
     'request',
     'batch',
+    'file',
     'asyncRequest',
     'url',
     'expectedStatuses',

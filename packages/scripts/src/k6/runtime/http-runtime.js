@@ -96,6 +96,55 @@ function dltK6Http(host, util) {
     return [...pairs].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
+  /** `http.file(data, filename, contentType)`: a file part of a multipart body. */
+  class FileData {
+    constructor(data, filename, contentType) {
+      this.data = typeof data === 'string' ? data : copyBytes(data);
+      this.filename = filename === undefined ? `file-${Date.now()}` : String(filename);
+      this.content_type = contentType === undefined ? 'application/octet-stream' : String(contentType);
+    }
+  }
+
+  /** UTF-8 bytes of a string, in this realm (no TextEncoder here). */
+  function utf8(text) {
+    const binary = unescape(encodeURIComponent(text));
+    const out = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  }
+
+  /** A multipart/form-data body of `obj`, whose FileData values are file parts. */
+  function multipart(obj) {
+    let boundary = '----dltFormBoundary';
+    for (let i = 0; i < 16; i++) boundary += 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(Math.random() * 36)];
+    const chunks = [];
+    for (const [name, value] of Object.entries(obj)) {
+      const quoted = String(name).replace(/"/g, '%22');
+      if (value instanceof FileData) {
+        const file = value.filename.replace(/"/g, '%22');
+        chunks.push(
+          utf8(
+            `--${boundary}\r\nContent-Disposition: form-data; name="${quoted}"; filename="${file}"\r\nContent-Type: ${value.content_type}\r\n\r\n`,
+          ),
+        );
+        chunks.push(typeof value.data === 'string' ? utf8(value.data) : value.data);
+        chunks.push(utf8('\r\n'));
+      } else {
+        chunks.push(
+          utf8(`--${boundary}\r\nContent-Disposition: form-data; name="${quoted}"\r\n\r\n${String(value)}\r\n`),
+        );
+      }
+    }
+    chunks.push(utf8(`--${boundary}--\r\n`));
+    const body = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+      body.set(c, at);
+      at += c.length;
+    }
+    return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+  }
+
   function formEncode(obj) {
     return Object.entries(obj)
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
@@ -199,7 +248,14 @@ function dltK6Http(host, util) {
     if (body !== null && body !== undefined) {
       if (typeof body === 'string') payload = body;
       else if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) payload = copyBytes(body);
-      else if (typeof body === 'object') {
+      else if (body instanceof FileData) {
+        payload = body.data;
+        headers['content-type'] ??= body.content_type;
+      } else if (typeof body === 'object' && Object.values(body).some((v) => v instanceof FileData)) {
+        const form = multipart(body);
+        payload = form.body;
+        headers['content-type'] ??= form.contentType;
+      } else if (typeof body === 'object') {
         payload = formEncode(body);
         headers['content-type'] ??= 'application/x-www-form-urlencoded';
       } else payload = String(body);
@@ -276,6 +332,7 @@ function dltK6Http(host, util) {
     del: (u, body, params) => request('DELETE', u, body, params),
     options: (u, body, params) => request('OPTIONS', u, body, params),
     request,
+    file: (data, filename, contentType) => new FileData(data, filename, contentType),
     asyncRequest: request,
     batch,
     url,
