@@ -97,6 +97,8 @@ export interface Rig {
   newPage(): Promise<Page>;
   /** A JSON call to the API as the admin. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  /** The admin's `authorization` header, for calls that are not JSON. */
+  authHeader(): Promise<Record<string, string>>;
   /** Saves a full-page screenshot as `<name>.png` in `shotsDir`. */
   shot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
@@ -141,6 +143,7 @@ export async function startRig(): Promise<Rig> {
         const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: server.url });
         return context.newPage();
       },
+      authHeader: async () => ({ authorization: `Bearer ${adminToken}` }),
       api: async (method, path, body) => {
         const res = await api(server.url, method, path, adminToken, body);
         return { status: res.status, body: await res.body };

@@ -183,6 +183,33 @@ test('runs: CSV export marks the baseline; the baseline cannot be selected; anot
   assert.equal(await page.getByLabel(`Select run ${state.secondRun}`).count(), 0);
 });
 
+test('a run is cancelled from the live view after a confirmation, and what it measured is kept', async () => {
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.waitForURL(/\/runs\/\w+$/);
+  await page.waitForFunction(
+    () => Number(document.querySelectorAll('.stat-value')[2]?.textContent?.replace(/\D/g, '')) > 0,
+    null,
+    {
+      timeout: 20_000,
+    },
+  );
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText('Cancel this run?').waitFor();
+  await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+  assert.equal(
+    await page.locator('h1 .badge', { hasText: 'running' }).count(),
+    1,
+    'dismissing the dialog keeps the run going',
+  );
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  await dialog.getByRole('button', { name: 'Cancel the run' }).click();
+  await waitForStatus('cancelled', 20_000);
+  await page.getByText('Response time distribution').waitFor();
+  assert.ok((await stat('Requests')) > 0);
+  await page.getByRole('link', { name: 'Checkout API' }).click();
+});
+
 const jmx = (url: string) => {
   const u = new URL(url);
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -249,6 +276,27 @@ test('a JMeter zip: a bad file shows its error beside the field; a good one uplo
   await page.getByRole('table', { name: 'Per label' }).getByRole('cell', { name: 'home' }).waitFor();
   const lists = await rig.api('GET', '/api/scenarios');
   assert.equal((lists.body as { Items: unknown[] }).Items.length, 2, 'the refused upload made no second test');
+  // A copy takes the script along.
+  await page.getByRole('link', { name: 'JMeter plan' }).click();
+  await page.getByRole('link', { name: 'Copy', exact: true }).click();
+  await page.getByText('The copy takes plan.zip along').waitFor();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('heading', { name: /JMeter plan \(copy\)/ }).waitFor();
+  await page.getByRole('button', { name: 'Download script' }).waitFor();
+  const copyId = /\/tests\/(\w+)$/.exec(page.url())![1];
+  const original = (lists.body as { Items: { testId: string; testName: string }[] }).Items.find(
+    (t) => t.testName === 'JMeter plan',
+  )!;
+  const bytes = async (id: string) =>
+    Buffer.from(
+      await (
+        await fetch(`${rig.server.url}/api/scenarios/${id}/script`, { headers: await rig.authHeader() })
+      ).arrayBuffer(),
+    );
+  assert.deepEqual(await bytes(copyId), await bytes(original.testId));
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete the test' }).click();
+  await page.getByRole('heading', { name: 'Tests' }).waitFor();
 });
 
 test('copy a test with a schedule: a past date is refused beside its field; a cron schedule shows and is removed', async () => {
@@ -294,7 +342,8 @@ test('the tests list: status, last p95 and req/s, trend, filter by text and tag'
   await nav('Tests').click();
   await page.getByRole('link', { name: 'JMeter plan' }).waitFor();
   const row = page.getByRole('row', { name: /Checkout API/ });
-  await row.locator('.badge', { hasText: 'complete' }).waitFor();
+  // Its last run was cancelled; p95 and req/s are those of its last completed run.
+  await row.locator('.badge', { hasText: 'cancelled' }).waitFor();
   assert.match((await row.textContent()) ?? '', /\d+(\.\d+)? ms/);
   await page.getByRole('button', { name: 'smoke' }).first().click();
   await page.getByRole('link', { name: 'JMeter plan' }).waitFor({ state: 'detached' });
