@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { seedBody, type TestServer, testServer } from '../src/test-kit.ts';
+import { type Answer, seedBody, type TestServer, testServer } from '../src/test-kit.ts';
 import {
   type AgentProcess,
   bin,
@@ -228,7 +228,7 @@ test('a server killed and restarted mid-run: remote agents reconnect, and the co
     return { proc, url };
   };
   let server = await start();
-  const call = async (method: string, path: string, token?: string, json?: unknown) => {
+  const call = async (method: string, path: string, token?: string, json?: unknown): Promise<Answer> => {
     const res = await fetch(server.url + path, {
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
