@@ -4,11 +4,11 @@
  * (the plugin thread groups' stages and arrival rates). The load is the one `dlt run plan.jmx`
  * would run (the JMeter front-end's own thread-group plan), so both send the same requests.
  */
-import type { Stage } from '@dlt/model';
 import { formatDuration } from '@dlt/model';
 import type { CompileContext } from '../jmx/compile-context.ts';
 import type { JmxElement } from '../jmx/jmx-tree.ts';
 import { groupPlan, type UnnamedSpec } from '../jmx/thread-groups.ts';
+import { k6Fields } from './execution-item.ts';
 
 /** One element (or one of its settings) that the conversion could not carry over. */
 export interface Lost {
@@ -68,46 +68,13 @@ function loadFields(spec: UnnamedSpec, miss: (what: string) => void): Record<str
         return withLoops(item, spec.iterationsPerVu);
       }
       if (spec.iterationsPerVu !== undefined) miss(`each thread's ${spec.iterationsPerVu} loops are not carried over`);
-      return {
-        executor: 'ramping-vus',
-        'start-vus': spec.startVus,
-        stages: stagesOf(spec.stages),
-        'graceful-ramp-down': d(spec.gracefulRampDownMs),
-      };
+      return k6Fields(spec);
     }
-    case 'constant-arrival-rate':
-      return {
-        executor: 'constant-arrival-rate',
-        rate: spec.rate,
-        'time-unit': d(spec.timeUnitMs),
-        duration: d(spec.durationMs),
-        'pre-allocated-vus': spec.preAllocatedVus,
-        'max-vus': spec.maxVus,
-      };
-    case 'ramping-arrival-rate':
-      return {
-        executor: 'ramping-arrival-rate',
-        'start-rate': spec.startRate,
-        'time-unit': d(spec.timeUnitMs),
-        stages: stagesOf(spec.stages),
-        'pre-allocated-vus': spec.preAllocatedVus,
-        'max-vus': spec.maxVus,
-      };
-    case 'shared-iterations':
-      return { executor: 'shared-iterations', vus: spec.vus, iterations: spec.iterations };
     default:
-      return assertNever(spec);
+      return k6Fields(spec);
   }
 }
 
 function withLoops(item: Record<string, unknown>, loops: number | undefined): Record<string, unknown> {
   return loops === undefined ? item : { ...item, iterations: loops };
-}
-
-function stagesOf(stages: readonly Stage[]) {
-  return stages.map((s) => ({ duration: formatDuration(s.durationMs), target: s.target }));
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected executor ${JSON.stringify(x)}`);
 }
