@@ -4,6 +4,7 @@
  */
 import { useMemo, useState } from 'react';
 import { canEdit, clientFor, loadSession, type Session, saveSession } from './api/session.ts';
+import { PageErrorBoundary } from './components/error-boundary.tsx';
 import { Link } from './components/link.tsx';
 import { SessionContext, type SessionValue } from './components/session-context.tsx';
 import { Empty } from './components/states.tsx';
@@ -15,7 +16,7 @@ import { SignIn } from './pages/sign-in.tsx';
 import { TestForm } from './pages/test-form.tsx';
 import { TestPage } from './pages/test-page.tsx';
 import { TestsList } from './pages/tests-list.tsx';
-import { type Page, usePage } from './router.ts';
+import { type Page, pathOf, usePage } from './router.ts';
 
 function Content({ page, session }: { page: Page; session: Session }) {
   const editor = canEdit(session);
@@ -81,7 +82,9 @@ function Shell({ value, page }: { value: SessionValue; page: Page }) {
         </div>
       </header>
       <main className="page">
-        <Content page={page} session={value.session} />
+        <PageErrorBoundary key={pathOf(page)}>
+          <Content page={page} session={value.session} />
+        </PageErrorBoundary>
       </main>
     </div>
   );
