@@ -1,11 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are `${NAME}` references in test files, not templates
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { CompiledTest } from '@dlt/model';
 import { DltError } from '@dlt/model';
-import { compileDefinition, loadTestFile } from './compile.ts';
+import { compileDefinition, loadTestFile, maxTestFileBytes } from './compile.ts';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures');
 
@@ -28,6 +30,12 @@ test('every bad input is reported with file:line:col, field and message', async 
     ['malformed.json', ['malformed.json:2:37 not valid JSON: Expected double-quoted property name']],
     ['empty.yaml', ['empty.yaml:1:1 the file is empty']],
     ['duplicate-key.yaml', ['duplicate-key.yaml:4:5 Map keys must be unique']],
+    [
+      'alias-bomb.yaml',
+      [
+        'alias-bomb.yaml:2:8 its aliases expand to too much data (an alias of a list of aliases multiplies its size: write the values out or nest fewer aliases)',
+      ],
+    ],
     ['no-execution.yaml', ['no-execution.yaml:1:1 execution: required']],
     ['empty-execution.yaml', ['empty-execution.yaml:1:12 execution: needs at least one item']],
     [
@@ -153,6 +161,21 @@ test('every bad input is reported with file:line:col, field and message', async 
       lines,
       file,
     );
+  }
+});
+
+test('a file larger than the cap is refused before it is parsed', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dlt-huge-'));
+  const path = join(dir, 'huge.yaml');
+  await writeFile(path, `# ${'x'.repeat(maxTestFileBytes)}\nexecution: [{}]\n`);
+  try {
+    await assert.rejects(loadTestFile(path), (e: unknown) => {
+      assert.ok(DltError.is(e) && e.code === 'DLT_ERR_BAD_INPUT');
+      assert.match(e.message, /huge\.yaml the file is larger than 16 MiB/);
+      return true;
+    });
+  } finally {
+    await rm(dir, { recursive: true });
   }
 });
 

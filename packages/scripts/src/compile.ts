@@ -3,10 +3,10 @@
  * `compileDefinition` compiles an already parsed simple definition (the CLI's quick mode, an
  * API body). Every problem found is reported at once, located in the file where possible.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { CompiledTest, Problem } from '@dlt/model';
-import { badInput } from '@dlt/model';
+import { badInput, DltError } from '@dlt/model';
 import { loadBundleFile } from './bundle/load-bundle.ts';
 import { loadJmxFile } from './jmx/load-jmx.ts';
 import { compileK6 } from './k6/k6.ts';
@@ -39,6 +39,8 @@ export interface LoadOptions {
    * scripts that come from someone else (an agent's task), so they cannot read the machine's files.
    */
   readonly confined?: boolean;
+  /** Where a zip holding a k6 script is unpacked (default: a temporary folder removed at exit). */
+  readonly workDir?: string;
 }
 
 /** Reads, validates and compiles a test file. Throws a bad-input `DltError` listing every problem. */
@@ -47,7 +49,8 @@ export async function loadTestFile(path: string, options: LoadOptions = {}): Pro
   if (k6Extensions.includes(ext)) return loadK6File(path, options);
   if (ext === '.jmx' || ext === '.zip') {
     const jmx = { properties: options.properties, overrides: options.overrides, limits: options.limits };
-    return ext === '.jmx' ? loadJmxFile(path, jmx, options.confined) : loadBundleFile(path, jmx);
+    if (ext === '.jmx') return loadJmxFile(path, jmx, options.confined);
+    return loadBundleFile(path, { ...jmx, k6: { env: options.env }, workDir: options.workDir });
   }
   if (ext === '.py') return loadLocustFile(path, { ...options, source: path });
   if (ext !== '.yaml' && ext !== '.yml' && ext !== '.json') {
@@ -59,12 +62,7 @@ export async function loadTestFile(path: string, options: LoadOptions = {}): Pro
       },
     ]);
   }
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw badInput([{ file: path, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? e}` }]);
-  }
+  const text = await readTextFile(path);
   const parsed = parseSource(text, path, ext === '.json');
   if (!parsed.ok) throw badInput(parsed.problems, problemsSummary(path, parsed.problems));
   return compile(parsed.value, { baseDir: folderOf(path), ...options, source: path }, parsed.locate);
@@ -74,13 +72,39 @@ export async function loadTestFile(path: string, options: LoadOptions = {}): Pro
 const k6Extensions = ['.js', '.mjs', '.ts', '.mts'];
 
 async function loadK6File(path: string, options: LoadOptions): Promise<CompiledTest> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw badInput([{ file: path, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? e}` }]);
-  }
+  const text = await readTextFile(path);
   return compileK6(resolve(path), text, options);
+}
+
+/** The most a definition or script file may hold; larger is a mistake (a log, a data dump), not a test. */
+export const maxTestFileBytes = 16 * 1024 * 1024;
+
+/**
+ * Reads a whole text file, but never more than `maxTestFileBytes`: a huge file or an endless
+ * device (`/dev/zero`) is refused before it can exhaust the memory.
+ */
+async function readTextFile(path: string): Promise<string> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(path, 'r');
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read({ buffer: Buffer.alloc(1024 * 1024) });
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      length += bytesRead;
+      if (length > maxTestFileBytes) {
+        throw badInput([{ file: path, message: `the file is larger than ${maxTestFileBytes / 1024 / 1024} MiB` }]);
+      }
+    }
+    return Buffer.concat(chunks, length).toString('utf8');
+  } catch (e) {
+    if (DltError.is(e)) throw e;
+    throw badInput([{ file: path, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? e}` }]);
+  } finally {
+    await handle?.close();
+  }
 }
 
 /** Compiles a simple definition given as a value; problems carry field paths (no lines). */

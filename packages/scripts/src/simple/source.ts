@@ -6,7 +6,7 @@
 import type { PathProblem, Problem } from '@dlt/model';
 import { fieldPath } from '@dlt/model';
 import type { Document, Node } from 'yaml';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 
 /** Where a path problem sits: its line and column, and the path trimmed to what exists in the file. */
 export type Locator = (p: PathProblem) => { line: number; column: number; path: readonly PropertyKey[] };
@@ -40,11 +40,37 @@ export function parseSource(text: string, file: string, json: boolean): ParsedSo
       })),
     };
   }
-  const value = json ? jsonValue : doc.toJS({ maxAliasCount: 1_000 });
+  let value: unknown;
+  try {
+    value = json ? jsonValue : doc.toJS({ maxAliasCount: 1_000 });
+  } catch (e) {
+    // The yaml package refuses an alias bomb (aliases of aliases that expand exponentially) by throwing.
+    if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
+    return { ok: false, problems: [aliasBombProblem(doc, lineCounter, file)] };
+  }
   if (value === null || value === undefined) {
     return { ok: false, problems: [{ file, line: 1, column: 1, message: 'the file is empty' }] };
   }
   return { ok: true, value, locate: locator(doc, lineCounter) };
+}
+
+/** The problem of a file whose aliases expand too much, placed at its first alias. */
+function aliasBombProblem(doc: Document, lc: LineCounter, file: string): Problem {
+  let offset = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  const { line, col } = lc.linePos(offset);
+  return {
+    file,
+    line,
+    column: col,
+    message: 'its aliases expand to too much data',
+    hint: 'an alias of a list of aliases multiplies its size: write the values out or nest fewer aliases',
+  };
 }
 
 /** V8 says `… in JSON at position 9 (line 1 column 10)`; older forms give only the position. */
