@@ -58,6 +58,19 @@ test('dlt run bundle.zip: the plan and its CSV files from the zip', async () => 
   assert.equal(target.hits.get('/read'), 5);
 });
 
+test('dlt run bundle.zip with a k6 script: its local module and data file come from the zip', async () => {
+  await using target = await startTarget();
+  const r = await runDlt([
+    'run',
+    join(fixtures, 'bundle', 'k6-script-with-data.zip'),
+    '-e',
+    `BASE=${target.url}`,
+    '-q',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual([...target.hits.keys()].sort(), ['/user/ann', '/user/bob', '/user/cy']);
+});
+
 test('dlt run script.js: exit 0 when its thresholds hold, 99 when checks fail them', async () => {
   await using target = await startTarget((req, res) => {
     if (req.url === '/missing') res.writeHead(404);

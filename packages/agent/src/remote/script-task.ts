@@ -15,7 +15,7 @@ import { splitExecutor } from '../split.ts';
 /** Test types whose file an agent fetches and compiles, with the file names each accepts. */
 export const scriptTestTypes = {
   jmeter: ['.jmx', '.zip'],
-  k6: ['.js', '.mjs', '.ts', '.mts'],
+  k6: ['.js', '.mjs', '.ts', '.mts', '.zip'],
   locust: ['.py', '.zip'],
 } as const;
 
@@ -46,7 +46,7 @@ export async function compileScriptTask(
     if (spec.testType === 'locust') return { test: await compileLocustTask(spec, file, dir, limits), dispose };
     const path = join(dir, fileName(spec.testType, file));
     await writeFile(path, file.bytes, { mode: 0o600 });
-    const test = await loadTestFile(path, { env: {}, limits, confined: true });
+    const test = await loadTestFile(path, { env: {}, limits, confined: true, workDir: join(dir, 'unpacked') });
     if (spec.testType === 'jmeter') return { test, dispose };
     const executors = test.executors.flatMap((e): ExecutorSpec[] => {
       const part = splitExecutor(e, spec.share.index, spec.share.count);
@@ -61,18 +61,12 @@ export async function compileScriptTask(
 
 /** A safe local name for the file: its own when plain, else one by its content and test type. */
 function fileName(testType: keyof typeof scriptTestTypes, file: { name: string; bytes: Uint8Array }): string {
+  // A zip is a zip whatever it is called; the front-end finds the plan or script inside.
   const isZip = file.bytes[0] === 0x50 && file.bytes[1] === 0x4b;
   const wanted: readonly string[] = scriptTestTypes[testType];
   const own = /^[\w][\w .-]{0,200}$/.test(file.name) ? file.name : '';
   const ext = extname(own).toLowerCase();
-  if (isZip) {
-    if (testType !== 'jmeter') {
-      throw badInput([
-        { field: 'file', message: 'a k6 test runs one script file; upload the .js itself (zips carry JMeter plans)' },
-      ]);
-    }
-    return ext === '.zip' ? own : 'bundle.zip';
-  }
+  if (isZip) return ext === '.zip' ? own : 'bundle.zip';
   if (own !== '' && wanted.includes(ext) && ext !== '.zip') return own;
   return testType === 'jmeter' ? 'plan.jmx' : testType === 'locust' ? 'locustfile.py' : 'script.js';
 }
