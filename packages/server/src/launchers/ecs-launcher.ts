@@ -122,15 +122,8 @@ export class EcsLauncher implements Launcher {
   #watch(runId: string): void {
     const every = this.#o.pollMs ?? 10_000;
     const tick = async () => {
-      const arns = this.#arns.get(runId) ?? [];
-      const out =
-        arns.length === 0
-          ? undefined
-          : await this.#client
-              .send(new DescribeTasksCommand({ cluster: this.#o.cluster, tasks: arns.slice(0, 100) }))
-              .catch(() => undefined);
+      const trouble = await this.#trouble(this.#arns.get(runId) ?? []);
       if (!this.#watches.has(runId)) return;
-      const trouble = out?.tasks?.map(taskTrouble).find((t) => t !== undefined);
       if (trouble) {
         this.#watches.delete(runId);
         const name = `the agents of region ${this.regions[0]} (ECS cluster ${this.#o.cluster})`;
@@ -141,6 +134,18 @@ export class EcsLauncher implements Launcher {
       this.#watches.set(runId, setTimeout(tick, every));
     };
     this.#watches.set(runId, setTimeout(tick, every));
+  }
+
+  /** The first stopped task's story, describing them 100 at a time (the API's most); a failed call says nothing. */
+  async #trouble(arns: readonly string[]): Promise<string | undefined> {
+    for (let i = 0; i < arns.length; i += 100) {
+      const out = await this.#client
+        .send(new DescribeTasksCommand({ cluster: this.#o.cluster, tasks: arns.slice(i, i + 100) }))
+        .catch(() => undefined);
+      const trouble = out?.tasks?.map(taskTrouble).find((t) => t !== undefined);
+      if (trouble) return trouble;
+    }
+    return undefined;
   }
 
   async stop(runId: string): Promise<void> {
