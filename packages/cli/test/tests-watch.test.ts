@@ -94,6 +94,7 @@ test('a late watcher gets every second; the seconds add up to the results and to
   assert.ok(lines.length >= 3, plain.stdout);
   assert.match(lines[0], /vus\s+\d+\s+req\/s\s+[\d,.]+\s+p95/);
   assert.match(plain.stdout, new RegExp(`test ${started.testId} run ${done.testRunId}: complete`));
+  assert.match(plain.stdout, /tasks started within [\d.]+\s?(µs|ms) of each other/);
 });
 
 test('watching a test that never ran says so', async () => {

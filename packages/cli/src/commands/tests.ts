@@ -13,7 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseCiFlags } from '../ci/outputs.ts';
 import { afterServerRun } from '../ci/server-run.ts';
 import { exitCodes } from '../exit-codes.ts';
-import { painter } from '../output/format.ts';
+import { formatMs, painter } from '../output/format.ts';
 import { renderSummary } from '../output/summary-report.ts';
 import { renderTable } from '../output/table.ts';
 import { outcomeCode, waitForRun } from './tests-wait.ts';
@@ -287,6 +287,8 @@ function report(s: Scenario, v: Values): number {
   const summary = s.summary as RunSummary | undefined;
   process.stdout.write(`test ${s.testId}${s.testRunId ? ` run ${s.testRunId}` : ''}: ${s.status}\n`);
   if (s.errorReason) process.stdout.write(`reason: ${s.errorReason}\n`);
+  const spread = (s as { startSpreadMs?: unknown }).startSpreadMs;
+  if (typeof spread === 'number') process.stdout.write(`tasks started within ${formatMs(spread)} of each other\n`);
   if (summary?.totals) {
     const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
     process.stdout.write(renderSummary(summary, painter(colour)));
