@@ -287,7 +287,9 @@ function report(s: Scenario, v: Values): number {
   const summary = s.summary as RunSummary | undefined;
   process.stdout.write(`test ${s.testId}${s.testRunId ? ` run ${s.testRunId}` : ''}: ${s.status}\n`);
   if (s.errorReason) process.stdout.write(`reason: ${s.errorReason}\n`);
-  const spread = (s as { startSpreadMs?: unknown }).startSpreadMs;
+  const spread =
+    (s as { startSpreadMs?: unknown }).startSpreadMs ??
+    (summary as { startSpreadMs?: unknown } | undefined)?.startSpreadMs;
   if (typeof spread === 'number') process.stdout.write(`tasks started within ${formatMs(spread)} of each other\n`);
   if (summary?.totals) {
     const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
