@@ -150,8 +150,9 @@ export function issueProblems(issue: Issue): PathProblem[] {
     case 'too_small':
       return [{ path, message: tooSmall(issue.origin, Number(issue.minimum)) }];
     case 'too_big':
-      return [{ path, message: `must be at most ${Number(issue.maximum)}` }];
+      return [{ path, message: tooBig(issue.origin, Number(issue.maximum)) }];
     case 'invalid_value':
+      if (issue.input === undefined) return [{ path, message: 'required' }];
       return [{ path, message: `${describe(issue.input)} is not one of ${issue.values.join(', ')}` }];
     case 'custom': {
       const params = (issue.params ?? {}) as { hint?: string; at?: 'key' };
@@ -167,8 +168,14 @@ export function issueProblems(issue: Issue): PathProblem[] {
 
 function tooSmall(origin: string, minimum: number): string {
   if (origin === 'array') return minimum === 1 ? 'needs at least one item' : `needs at least ${minimum} items`;
-  if (origin === 'string') return 'must not be empty';
+  if (origin === 'string') return minimum <= 1 ? 'must not be empty' : `must be at least ${minimum} characters`;
   return `must be at least ${minimum}`;
+}
+
+function tooBig(origin: string, maximum: number): string {
+  if (origin === 'array') return `must have at most ${maximum} item${maximum === 1 ? '' : 's'}`;
+  if (origin === 'string') return `must be at most ${maximum} characters`;
+  return `must be at most ${maximum}`;
 }
 
 /** The outcome of checking a definition: the parsed value, or every problem keyed by path. */

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { z } from 'zod';
 import { closest } from '../src/closest.ts';
 import type { PathProblem } from '../src/definition-issues.ts';
-import { checkDefinition, fieldPath } from '../src/definition-issues.ts';
+import { checkDefinition, fieldPath, issueProblems } from '../src/definition-issues.ts';
 
 const requests = { api: { requests: ['http://127.0.0.1:8080/'] } };
 
@@ -203,4 +204,30 @@ test('closest suggests a name only when it is near', () => {
   assert.equal(closest('hold_for', names), 'hold-for');
   assert.equal(closest('concurency', names), 'concurrency');
   assert.equal(closest('throughput', names), undefined);
+});
+
+test('issueProblems words string lengths, list sizes and a missing enum value as a user reads them', () => {
+  const schema = z.object({
+    name: z.string().min(3).max(5),
+    empty: z.string().min(1),
+    tags: z.array(z.string()).max(1),
+    kind: z.enum(['a', 'b']),
+    count: z.number().max(2),
+  });
+  const r = schema.safeParse({ name: 'ab', empty: '', tags: ['x', 'y'], count: 3 }, { reportInput: true });
+  assert.ok(!r.success);
+  const messages = r.error.issues.flatMap(issueProblems).map((p) => `${fieldPath(p.path)}: ${p.message}`);
+  assert.deepEqual(messages, [
+    'name: must be at least 3 characters',
+    'empty: must not be empty',
+    'tags: must have at most 1 item',
+    'kind: required',
+    'count: must be at most 2',
+  ]);
+  const long = schema.safeParse({ name: 'abcdef', empty: 'x', tags: [], kind: 'c', count: 1 }, { reportInput: true });
+  assert.ok(!long.success);
+  assert.deepEqual(
+    long.error.issues.flatMap(issueProblems).map((p) => p.message),
+    ['must be at most 5 characters', '"c" is not one of a, b'],
+  );
 });
