@@ -120,18 +120,57 @@ test('what a plan holds beyond the simple format is listed with its tree path, a
   }
 });
 
-test('k6 scripts, other formats and bad flags are refused clearly (exit 2)', async () => {
+test('a simple k6 script converts: the YAML sends what the script sends; checks and logic are listed', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dlt-convert-'));
+  try {
+    const script = join(dir, 'shop.js');
+    await writeFile(script, await readFile(join(fixtures, 'k6-shop.js')));
+    const yaml = join(dir, 'shop.yaml');
+    const c = await runDlt(['convert', script, '-o', yaml]);
+    assert.equal(c.code, 3, c.stderr);
+    assert.match(c.stderr, /shop\.js:16: `check\(res, .*checks are not carried over/);
+    assert.match(c.stderr, /shop\.js:24: `if \(res\.status === 200\).*this statement is not carried over/);
+    assert.match(c.stderr, /the threshold on checks is not carried over/);
+    await using target = await recordingTarget();
+    const base = ['-e', `BASE=http://127.0.0.1:${target.port}`, '-q'];
+    const out = (name: string) => ['-o', `json=${join(dir, name)}`];
+    const fromScript = await runDlt(['run', script, ...base, ...out('script.json')]);
+    assert.equal(fromScript.code, 0, fromScript.stderr);
+    const scriptSent = target.seen.splice(0).sort();
+    const fromYaml = await runDlt(['run', yaml, ...base, ...out('yaml.json')]);
+    assert.equal(fromYaml.code, 0, fromYaml.stderr);
+    const yamlSent = target.seen.splice(0).sort();
+    // The script also sends the request under its `if`, which the YAML leaves out (it is listed).
+    const never = scriptSent.filter((r) => r.startsWith('GET /never'));
+    assert.equal(never.length, 6);
+    assert.deepEqual(
+      yamlSent,
+      scriptSent.filter((r) => !r.startsWith('GET /never')),
+    );
+    assert.ok(yamlSent.includes('POST /cart {"id":1} - application/json'));
+    assert.ok(yamlSent.includes('PUT /cart/1 qty=2 - application/x-www-form-urlencoded'));
+    assert.equal(yamlSent.length, 6 * 4);
+    const labels = async (name: string) =>
+      Object.keys((JSON.parse(await readFile(join(dir, name), 'utf8')) as RunSummary).labels).sort();
+    const url = `http://127.0.0.1:${target.port}`;
+    assert.deepEqual(await labels('yaml.json'), [`${url}/cart`, `${url}/cart/1`, 'items']);
+    assert.deepEqual(await labels('script.json'), [...(await labels('yaml.json')), `${url}/never`].sort());
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('other formats and bad flags are refused clearly (exit 2)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dlt-convert-'));
   try {
     const script = join(dir, 'script.js');
-    await writeFile(
-      script,
-      "import http from 'k6/http';\nexport default function () { http.get('http://127.0.0.1:9/'); }\n",
-    );
-    const k6 = await runDlt(['convert', script, '--to', 'yaml']);
-    assert.equal(k6.code, 2);
-    assert.match(k6.stderr, /converting k6 scripts is not supported/);
-    assert.match(k6.stderr, /dlt run script\.js/);
+    await writeFile(script, 'export default function () { while (true) {} }\n');
+    const none = await runDlt(['convert', script, '--to', 'yaml']);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /nothing in the script converts/);
+    const py = await runDlt(['convert', join(dir, 'locustfile.py')]);
+    assert.equal(py.code, 2);
+    assert.match(py.stderr, /cannot convert "\.py" files/);
     const to = await runDlt(['convert', join(fixtures, 'complete.jmx'), '--to', 'json']);
     assert.equal(to.code, 2);
     assert.match(to.stderr, /--to: cannot write "json"/);

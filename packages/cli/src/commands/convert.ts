@@ -1,4 +1,4 @@
-/** `dlt convert`: write a JMeter plan as the equivalent simple (Taurus-style) YAML test, listing what was left behind. */
+/** `dlt convert`: write a JMeter plan or a k6 script as the equivalent simple (Taurus-style) YAML test, listing what was left behind. */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { badInput, type Problem } from '@dlt/model';
@@ -7,15 +7,22 @@ import { exitCodes } from '../exit-codes.ts';
 
 export const convertUsage = `Usage: dlt convert FILE --to yaml [-o OUT]
 
-Writes FILE (a JMeter .jmx plan) as the equivalent simple test definition (Taurus-style YAML),
-on standard output or into OUT. Thread groups become executions (concurrency, ramp-up,
-hold-for, iterations, start-time; k6 executors for the plugin thread groups), HTTP samplers
-become requests (URL, method, parameters, body, label), HTTP Request Defaults a default-address,
-Header Managers headers, Constant Timers think-time; simple, transaction and counted loop
-controllers are unrolled. \${__P(name,default)} becomes \${name:-default} (set it with -e).
+Writes FILE as the equivalent simple test definition (Taurus-style YAML), on standard output or
+into OUT, where one exists.
 
-Everything that could not be carried over is listed on standard error, one line each with the
-element's path in the plan's tree (type "name" > …) and why.
+A JMeter plan (.jmx): thread groups become executions (concurrency, ramp-up, hold-for,
+iterations, start-time; the k6 form for the plugin thread groups), HTTP samplers requests (URL,
+method, parameters, body, label), HTTP Request Defaults a default-address, Header Managers
+headers, Constant Timers think-time; simple, transaction and counted loop controllers are
+unrolled; \${__P(name,default)} becomes \${name:-default} (set it with dlt run -e).
+
+A k6 script (.js): options become executions and thresholds; the k6/http calls of each
+scenario's function whose URL, body and params are known before the run become requests
+(tags.name the label), sleep() think-time, groups are inlined; __ENV.NAME || 'x' becomes
+\${NAME:-x}.
+
+Everything that could not be carried over is listed on standard error, one line each: for a
+plan the element's path in the tree (type "name" > …), for a script its line, and why.
 
 Options:
   -t, --to FORMAT   the format to write: yaml (the default)
@@ -23,7 +30,7 @@ Options:
   -h, --help        this help
 
 Exit codes: 0 converted completely, 3 converted but something was left behind (listed),
-2 bad input (not a plan, unreadable, nothing convertible; k6 scripts are not converted).
+2 bad input (unreadable, not a plan or a script, nothing convertible).
 `;
 
 /** Converts as the arguments say; returns the exit code. */

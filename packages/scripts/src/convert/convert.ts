@@ -1,7 +1,8 @@
 /**
  * `dlt convert`: a test file in another format written as the simple (Taurus-style) YAML
- * definition, with the list of what could not be carried over. JMeter plans convert; k6 scripts
- * are programs, not data, so they are refused with a clear message (dlt runs them as they are).
+ * definition, with the list of what could not be carried over: JMeter plans, and k6 scripts
+ * whose requests are known before the run (a script is a program: what it computes at run
+ * time is listed, not guessed).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
@@ -9,6 +10,7 @@ import { badInput, type Problem } from '@dlt/model';
 import { stringify } from 'yaml';
 import { jmxLimits } from '../jmx/jmx-tree.ts';
 import { convertJmx, type Lost } from './jmx-to-simple.ts';
+import { convertK6 } from './k6-to-simple.ts';
 
 /** Formats `convertFile` can write. */
 export const convertTargets = ['yaml'] as const;
@@ -24,28 +26,26 @@ export interface Conversion {
 /** Converts the file at `path`; throws a bad-input error when it cannot be converted at all. */
 export async function convertFile(path: string, to: ConvertTarget = 'yaml'): Promise<Conversion> {
   const ext = extname(path).toLowerCase();
-  if (['.js', '.mjs', '.ts', '.mts'].includes(ext)) {
-    throw badInput([
-      {
-        file: path,
-        message: 'converting k6 scripts is not supported: a script is a program, not a list of requests',
-        hint: `dlt runs it as it is: dlt run ${basename(path)}`,
-      },
-    ]);
+  if (ext === '.js' || ext === '.mjs') {
+    const r = convertK6(await readText(path), path);
+    if (!r.ok) throw badInput(r.problems, `${path}: cannot convert`);
+    return { text: render(r.definition, path, to), lost: r.lost, warnings: [] };
   }
   if (ext !== '.jmx') {
-    throw badInput([{ file: path, message: `cannot convert "${ext || path}" files`, hint: 'give a .jmx plan' }]);
+    throw badInput([
+      { file: path, message: `cannot convert "${ext || path}" files`, hint: 'give a .jmx plan or a k6 .js script' },
+    ]);
   }
-  const text = await readPlan(path);
+  const text = await readText(path);
   const r = convertJmx(text, path);
   if (!r.ok) throw badInput(r.problems, `${path}: cannot convert`);
   return { text: render(r.definition, path, to), lost: r.lost, warnings: r.warnings };
 }
 
-async function readPlan(path: string): Promise<string> {
+async function readText(path: string): Promise<string> {
   try {
     if ((await stat(path)).size > jmxLimits.maxBytes) {
-      throw badInput([{ file: path, message: `the plan is larger than ${jmxLimits.maxBytes} bytes` }]);
+      throw badInput([{ file: path, message: `the file is larger than ${jmxLimits.maxBytes} bytes` }]);
     }
     return await readFile(path, 'utf8');
   } catch (e) {
