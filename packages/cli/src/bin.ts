@@ -13,7 +13,7 @@ const usage = `Usage: dlt <command> [options]
 
 Commands:
   run [FILE]     run a load test on this machine (a .yaml/.json file, or --url for a quick test)
-  convert FILE   write a JMeter plan as the equivalent simple YAML test (--to yaml, -o OUT)
+  convert FILE   write a JMeter plan or a k6 script as the equivalent YAML test (-o OUT)
   start, server  start the server (API, store, local agents) on this machine
   agent          run a load-generating agent for a server (--server URL --token T --region NAME)
   tests …        the tests on a server: list, create, run (--wait), cancel, results
