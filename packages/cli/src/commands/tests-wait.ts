@@ -69,6 +69,7 @@ export async function waitForRun(client: DltClient, started: Scenario, o: WaitOp
 class LiveNumbers {
   readonly #seconds = new Map<number, LiveSecondView>();
   #newest: LiveSecondView | undefined;
+  #status = '';
   #requests = 0;
   #failures = 0;
 
@@ -83,9 +84,12 @@ class LiveNumbers {
     }
   }
 
+  /** A status line when the status changed (or no numbers yet), else the numbers of the newest second. */
   line(elapsedMs: number, status: string, colour: boolean): string {
     const s = this.#newest;
-    if (!s || status !== 'running') return `[${formatClock(elapsedMs).padStart(6)}] ${status}`;
+    const changed = status !== this.#status;
+    this.#status = status;
+    if (!s || changed || status !== 'running') return `[${formatClock(elapsedMs).padStart(6)}] ${status}`;
     return renderLive(
       {
         elapsedMs,
