@@ -236,7 +236,7 @@ test('the loop fires on its own when the time comes (real timers, a short poll)'
   c.after(() => t.close());
   const s = await schedule(t, { scheduleStep: 'start', scheduleDate: '2026-05-10', scheduleTime: '12:05' });
   clock.set('2026-05-10T12:05:00Z');
-  for (let i = 0; i < 100 && (await scheduleOf(t, s.testId)).events.length === 0; i++) {
+  for (let i = 0; i < 500 && (await scheduleOf(t, s.testId)).events.length === 0; i++) {
     await new Promise((r) => setTimeout(r, 20));
   }
   assert.deepEqual(
