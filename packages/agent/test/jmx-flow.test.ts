@@ -185,3 +185,24 @@ test('modules-and-counters.jmx: a Module Controller runs a Test Fragment; Counte
     'a shared counter steps by 5 across users',
   );
 });
+
+test('xpath-extractors.jmx: XPath and XPath2 extractors on HTML and on a SOAP XML answer', async (t) => {
+  const target = await Target.start({
+    '/form': (_r, res) =>
+      res.end(
+        '<html><body><form><input name="csrf" value="c-42"><input name="other" value="x"></form>' +
+          '<div class="price big"><b>10</b></div><div class="price"><b>12</b></div></body></html>',
+      ),
+    '/soap': (_r, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/xml' })
+        .end(
+          '<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">' +
+            '<soap:Body><ns:token xmlns:ns="urn:x">T-9</ns:token></soap:Body></soap:Envelope>',
+        ),
+  });
+  t.after(() => target.close());
+  await runPlan('xpath-extractors.jmx', target);
+  const use = target.at('/use')[0];
+  assert.deepEqual(Object.fromEntries(use.query), { csrf: 'c-42', first: '10', count: '2', second: '12', soap: 'T-9' });
+});

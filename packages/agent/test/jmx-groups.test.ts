@@ -182,7 +182,10 @@ test('refused before any request, naming the element type, name and path in the 
     /ThreadGroup "Users" > LoopController > BeanShellSampler "calc": BeanShellSampler is not supported/,
   );
   assert.match(unsupported, /HTTPSamplerProxy "fine": function __evalVar is not supported/);
-  assert.match(unsupported, /ThreadGroup "Users" > XPathExtractor "xp": XPathExtractor is not supported/);
+  assert.match(
+    unsupported,
+    /ThreadGroup "Users" > JSR223PostProcessor "groovy": JSR223PostProcessor is not supported \(use a Regular Expression/,
+  );
   assert.match(await refusal('loops-forever.jmx'), /ThreadGroup "Endless": loops forever and has no duration/);
   assert.match(await refusal('entity-expansion.jmx'), /DOCTYPE or entities, which are refused/);
   assert.match(await refusal('xxe-external-entity.jmx'), /DOCTYPE or entities, which are refused/);

@@ -204,8 +204,6 @@ const hints: Readonly<Record<string, string>> = {
   JSR223PreProcessor: 'scripts in Groovy or other languages cannot run in dlt',
   JSR223PostProcessor: 'use a Regular Expression, JSON or Boundary extractor instead',
   BeanShellSampler: 'BeanShell scripts cannot run in dlt',
-  XPathExtractor: 'use a Regular Expression, Boundary or CSS Selector extractor instead',
-  XPath2Extractor: 'use a Regular Expression, Boundary or CSS Selector extractor instead',
 };
 
 function hintFor(type: string): string | undefined {

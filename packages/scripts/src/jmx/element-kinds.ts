@@ -49,6 +49,8 @@ export const elementKinds = {
   BoundaryExtractor: 'extractor',
   JSONPostProcessor: 'extractor',
   HtmlExtractor: 'extractor',
+  XPathExtractor: 'extractor',
+  XPath2Extractor: 'extractor',
   ResultCollector: 'listener',
   BackendListener: 'listener',
   Summariser: 'listener',

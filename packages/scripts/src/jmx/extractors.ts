@@ -15,6 +15,7 @@ import { bool, str } from './props.ts';
 import { javaRegex, regexProblem } from './regex.ts';
 import { bodyText, fieldText, type ResponseField, type SentRequest } from './response-fields.ts';
 import type { Thread } from './scope.ts';
+import { xpathToCss } from './xpath.ts';
 
 export type Extract = (res: HttpResponse, sent: SentRequest, t: Thread) => void;
 
@@ -23,7 +24,14 @@ export interface CompiledExtractor {
   readonly needsBody: boolean;
 }
 
-export const extractorTypes = ['RegexExtractor', 'BoundaryExtractor', 'JSONPostProcessor', 'HtmlExtractor'] as const;
+export const extractorTypes = [
+  'RegexExtractor',
+  'BoundaryExtractor',
+  'JSONPostProcessor',
+  'HtmlExtractor',
+  'XPathExtractor',
+  'XPath2Extractor',
+] as const;
 
 const useHeaders: Readonly<Record<string, ResponseField>> = {
   false: 'body',
@@ -45,6 +53,9 @@ export function compileExtractor(el: JmxElement, cx: CompileContext): CompiledEx
       return boundaryExtractor(el, cx);
     case 'JSONPostProcessor':
       return jsonExtractor(el, cx);
+    case 'XPathExtractor':
+    case 'XPath2Extractor':
+      return xpathExtractor(el, cx);
     default:
       return cssExtractor(el, cx);
   }
@@ -209,6 +220,46 @@ function cssExtractor(el: JmxElement, cx: CompileContext): CompiledExtractor {
       found = [];
     }
     store(t, name, found, matchNumber, fallback(t));
+  };
+  return { run, needsBody: true };
+}
+
+/**
+ * XPath Extractor (and XPath2): the path translated to CSS once (see xpath.ts), run on the body
+ * parsed as XML when it is XML, else as HTML (JMeter's "use Tidy"). With match number -1 the
+ * variable also holds the first value, as JMeter sets it.
+ */
+function xpathExtractor(el: JmxElement, cx: CompileContext): CompiledExtractor {
+  const prefix = el.type === 'XPath2Extractor' ? 'XPathExtractor2' : 'XPathExtractor';
+  const name = str(el, `${prefix}.refname`);
+  const query = str(el, `${prefix}.xpathQuery`);
+  const matchNumber = cx.number(el, `${prefix}.matchNumber`, -1);
+  const fragment = bool(el, `${prefix}.fragment`);
+  const fallback = defaultOf(el, prefix, cx);
+  const translated = xpathToCss(query);
+  if (!translated.ok) cx.complain(el, `the XPath ${translated.message}`, 'dlt runs the XPath location paths plans use');
+  const path = translated.ok ? translated.path : undefined;
+  const run: Extract = (res, _sent, t) => {
+    let found: Found[] = [];
+    if (path !== undefined) {
+      try {
+        const body = bodyText(res);
+        const xml = /^\s*<\?xml/.test(body) || /xml/i.test(res.headers['content-type'] ?? '');
+        const doc = parseDocument(body, { xmlMode: xml });
+        found = selectAll<AnyNode, Element>(path.selector, doc, { xmlMode: xml }).map((node) => ({
+          value:
+            path.take.kind === 'attribute'
+              ? (DomUtils.getAttributeValue(node, path.take.name) ?? '')
+              : fragment
+                ? DomUtils.getOuterHTML(node, { xmlMode: xml })
+                : DomUtils.textContent(node),
+        }));
+      } catch {
+        found = [];
+      }
+    }
+    store(t, name, found, matchNumber, fallback(t));
+    if (matchNumber < 0 && found[0] !== undefined) t.vars.set(name, found[0].value);
   };
   return { run, needsBody: true };
 }
