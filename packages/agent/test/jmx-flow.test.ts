@@ -206,3 +206,25 @@ test('xpath-extractors.jmx: XPath and XPath2 extractors on HTML and on a SOAP XM
   const use = target.at('/use')[0];
   assert.deepEqual(Object.fromEntries(use.query), { csrf: 'c-42', first: '10', count: '2', second: '12', soap: 'T-9' });
 });
+
+test('csv-sharing-modes.jmx: per thread every thread reads the rows from the top; shared by all, each row goes once', async (t) => {
+  const target = await Target.start();
+  t.after(() => target.close());
+  await runPlan('csv-sharing-modes.jmx', target);
+  const reads = target.at('/read');
+  assert.equal(reads.length, 6);
+  for (const thread of ['1', '2']) {
+    assert.deepEqual(
+      reads.filter((r) => r.query.get('thread') === thread).map((r) => r.query.get('mine')),
+      ['alice', 'bob', 'carol'],
+    );
+  }
+  assert.deepEqual(reads.map((r) => r.query.get('shared')).sort(), [
+    '<EOF>',
+    '<EOF>',
+    '<EOF>',
+    'alice',
+    'bob',
+    'carol',
+  ]);
+});
