@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createClient, type DltClient } from '@dlt/client';
 import { type RunningServer, startServer } from '@dlt/server';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from './chromium.ts';
 import { runDlt, startTarget, type Target } from './helpers.ts';
 
@@ -27,6 +28,7 @@ let dir = '';
 let testId = '';
 let baselineId = '';
 let runId = '';
+let browser: Browser;
 
 async function runOnServer(file: string, extra: string[] = []) {
   const r = await runDlt([
@@ -47,6 +49,8 @@ async function runOnServer(file: string, extra: string[] = []) {
 }
 
 before(async () => {
+  // First, in a hook (no test timeout): on a fresh machine this installs Chromium with apt.
+  browser = await launchChromium();
   target = await startTarget((req, res) => {
     res.writeHead(req.url?.startsWith('/missing') ? 404 : 200).end('ok');
   });
@@ -75,6 +79,7 @@ before(async () => {
   runId = (await runOnServer(testId)).testRunId;
 });
 after(async () => {
+  await browser?.close();
   await server?.close();
   await target?.[Symbol.asyncDispose]();
   await rm(dir, { recursive: true, force: true });
@@ -177,9 +182,9 @@ test('Chromium opens the report without a single network request, draws it, and 
   const html = await client.downloadReport(runId);
   const file = join(dir, 'open-me.html');
   await writeFile(file, html);
-  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
     const requests: string[] = [];
     const problems: string[] = [];
     page.on('request', (req) => requests.push(req.url()));
@@ -205,7 +210,7 @@ test('Chromium opens the report without a single network request, draws it, and 
     await page.screenshot({ path: shot, fullPage: true });
     assert.ok((await stat(shot)).size > 20_000, 'a screenshot with content');
   } finally {
-    await browser.close();
+    await context.close();
   }
 });
 
