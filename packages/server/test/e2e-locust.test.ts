@@ -87,6 +87,11 @@ async function api(method: string, path: string, body?: unknown, bytes?: Uint8Ar
 
 /** Creates a Locust test (saved only), uploads its file, runs it on 2 tasks and waits for the end. */
 async function runLocustTest(fileType: 'script' | 'zip', name: string, bytes: Uint8Array) {
+  return untilEnded(await startLocustTest(fileType, name, bytes, '2s'));
+}
+
+/** Creates a Locust test of `holdFor`, uploads its file and starts it on 2 tasks; returns its id. */
+async function startLocustTest(fileType: 'script' | 'zip', name: string, bytes: Uint8Array, holdFor: string) {
   const body = {
     testName: `locust ${fileType} through the platform`,
     testDescription: name,
@@ -94,7 +99,7 @@ async function runLocustTest(fileType: 'script' | 'zip', name: string, bytes: Ui
     fileType,
     testTaskConfigs: [{ region: 'local', taskCount: 2, concurrency: 2 }],
     testScenario: {
-      execution: [{ executor: 'locust', concurrency: 1, 'hold-for': '2s', scenario: 'shop' }],
+      execution: [{ executor: 'locust', concurrency: 1, 'hold-for': holdFor, scenario: 'shop' }],
       scenarios: { shop: { script: name, 'default-address': `http://127.0.0.1:${port}` } },
     },
     regionalTaskDetails: { local: { dltAvailableTasks: 100 } },
@@ -107,6 +112,10 @@ async function runLocustTest(fileType: 'script' | 'zip', name: string, bytes: Ui
   assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
   const started = await api('POST', '/api/scenarios', { ...body, testId, saveOnly: false });
   assert.equal(started.status, 200, JSON.stringify(started.body));
+  return testId as string;
+}
+
+async function untilEnded(testId: string) {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     const s = (await api('GET', `/api/scenarios/${testId}?history=false`)).body;
@@ -164,4 +173,20 @@ test('a locustfile that cannot load fails the run before the start, with Locustâ
   assert.equal(done.status, 'failed');
   assert.match(done.errorReason, /SyntaxError/);
   assert.equal(received.length, 0);
+});
+
+test('a cancel ends every taskâ€™s Locust: no request reaches the target after it, and what was measured is kept', async () => {
+  received.length = 0;
+  const testId = await startLocustTest('script', 'shop.py', new TextEncoder().encode(locustfile(false)), '60s');
+  const deadline = Date.now() + 30_000;
+  while (received.length < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(received.length >= 20, 'Locust never got going');
+  const cancelled = await api('POST', `/api/scenarios/${testId}`);
+  assert.equal(cancelled.status, 200);
+  const done = await untilEnded(testId);
+  assert.equal(done.status, 'cancelled');
+  const settled = received.length;
+  await new Promise((r) => setTimeout(r, 1_000));
+  assert.equal(received.length, settled, 'requests still arriving after the run ended');
+  assert.ok(done.summary.totals.requests > 0 && done.summary.totals.requests <= received.length);
 });
