@@ -30,6 +30,7 @@ test('suiteTable: a failed case is an n/a row with its reason', () => {
       suite: 'rate',
       tool: 'autocannon',
       role: 'main',
+      durationS: 3,
       runs: 1,
       failed: 0,
       rps: { median: 2000, min: 1990, max: 2010 },
@@ -38,7 +39,16 @@ test('suiteTable: a failed case is an n/a row with its reason', () => {
       sysS: 0.3,
       p99Ms: 11,
     },
-    { id: 'dlt', suite: 'rate', tool: 'dlt', role: 'main', runs: 0, failed: 1, error: 'dlt run failed: nope' },
+    {
+      id: 'dlt',
+      suite: 'rate',
+      tool: 'dlt',
+      role: 'main',
+      durationS: 3,
+      runs: 0,
+      failed: 1,
+      error: 'dlt run failed: nope',
+    },
   ];
   const text = suiteTable(suite, summaries);
   assert.match(text, /\| autocannon \| 1\/1 +\| 2,000 \(1,990–2,010\) .*\| 0\.9 \(0\.6\+0\.3\)/);

@@ -64,6 +64,7 @@ export function suites(o: SuiteOptions): Readonly<Record<SuiteName, Suite>> {
     connections: 50,
     durationS,
   });
+  const rate = (durationS: number): Load => ({ kind: 'rate', rate: 2000, connections: 50, durationS });
   const idle = (n: number): Load => ({ kind: 'idle', connections: n, durationS: o.durationS });
   const tools = ['wrk', 'autocannon', 'dlt'] as const;
   return {
@@ -78,11 +79,12 @@ export function suites(o: SuiteOptions): Readonly<Record<SuiteName, Suite>> {
     },
     rate: {
       name: 'rate',
-      title: `Open model: 2,000 requests/s over 50 connections, ${o.durationS} s`,
+      title: `Open model: 2,000 requests/s over 50 connections, ${o.durationS} s (and ${o.shortS} s for the steady-state CPU)`,
       note: 'wrk has no rate mode. autocannon --overallRate resets a per-connection budget each second (bursty).',
-      cases: (['autocannon', 'dlt'] as const).map((t) =>
-        mk('rate', t, 'main', t, { kind: 'rate', rate: 2000, connections: 50, durationS: o.durationS }),
-      ),
+      cases: (['autocannon', 'dlt'] as const).flatMap((t) => [
+        mk('rate', t, 'main', t, rate(o.durationS)),
+        mk('rate', t, 'short', `${t} ${o.shortS}s`, rate(o.shortS)),
+      ]),
     },
     idle: {
       name: 'idle',

@@ -145,4 +145,24 @@ test('compare workers: the scaling of req/s from 1 to 2 workers', () => {
     all.workers.cases.map((c) => summarizeCase(c, records)),
   );
   assert.equal(rows[0].values.dlt, 1.6);
+  // cpu/10k: 10 / 50 = 0.2 with one worker, 19 / 80 = 0.2375 with two.
+  assert.equal(rows[1].metric, 'cpu-s per 10k req, workers=2 ÷ workers=1');
+  assert.equal(rows[1].values.dlt, 1.1875);
+});
+
+test('compare rate: the steady-state share of a core from the long and short runs', () => {
+  const records = [
+    ok('dlt', 1, 20_000, 2.2, {}, 'rate'),
+    ok('dlt 3s', 1, 6_000, 0.8, {}, 'rate'),
+    ok('autocannon', 1, 20_000, 1.5, {}, 'rate'),
+    ok('autocannon 3s', 1, 6_000, 0.8, {}, 'rate'),
+  ];
+  const rows = compare(
+    'rate',
+    all.rate.cases.map((c) => summarizeCase(c, records)),
+  );
+  const steady = rows.find((r) => r.metric === '% of a core, steady (marginal)')!;
+  // (2.2 − 0.8) cpu-s over (10 − 3) s is 20 % of a core; autocannon (1.5 − 0.8) / 7 is 10 %.
+  assert.ok(Math.abs(steady.values.dlt! - 20) < 1e-9);
+  assert.ok(Math.abs(steady.dltOverAutocannon! - 2) < 1e-9);
 });
