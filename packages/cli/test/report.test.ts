@@ -162,11 +162,24 @@ test('the API serves the report as HTML, CSV (per scope and per second) and JSON
 
   assert.equal((await get('?format=pdf')).status, 400);
   const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
-    paths: Record<string, { get?: { parameters: { name: string; schema: { enum?: string[] } }[] } }>;
+    paths: Record<
+      string,
+      {
+        get?: {
+          parameters: { name: string; schema: { enum?: string[] } }[];
+          responses: Record<string, { content?: Record<string, unknown> }>;
+        };
+      }
+    >;
   };
   for (const path of ['/api/runs/{runId}/report', '/api/scenarios/{testId}/testruns/{testRunId}/report']) {
     const format = doc.paths[path]?.get?.parameters.find((p) => p.name === 'format');
     assert.deepEqual(format?.schema.enum, ['html', 'csv', 'timeline.csv', 'json'], path);
+    assert.deepEqual(Object.keys(doc.paths[path]?.get?.responses['200'].content ?? {}), [
+      'text/html',
+      'text/csv',
+      'application/json',
+    ]);
   }
   const byRun = await fetch(`${server.url}/api/runs/${runId}/report?format=csv`, {
     headers: { authorization: `Bearer ${token}` },

@@ -36,7 +36,12 @@ function operation(r: AnyRoute): object {
     parameters: parameters(r),
     ...(body ? { requestBody: { required: true, ...body } } : {}),
     responses: {
-      [String(r.status ?? 200)]: { description: 'success' },
+      [String(r.status ?? 200)]: {
+        description: 'success',
+        ...(r.produces
+          ? { content: Object.fromEntries(r.produces.map((t) => [t, { schema: { type: 'string' } }])) }
+          : {}),
+      },
       default: {
         description: 'an error',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },

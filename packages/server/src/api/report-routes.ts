@@ -90,6 +90,8 @@ async function send(ctx: ApiContext, run: RunRecord, call: RouteCall<unknown, { 
   return Buffer.from(text);
 }
 
+const produces = [...new Set(Object.values(types).map((t) => t.split(';')[0]))];
+
 export function reportRoutes(ctx: ApiContext): AnyRoute[] {
   const formats = 'format=html (default, one self-contained file), csv (per label and region), timeline.csv or json';
   return [
@@ -100,6 +102,7 @@ export function reportRoutes(ctx: ApiContext): AnyRoute[] {
       summary: `Download a run's report: ${formats}`,
       params: testRunParams,
       query: reportQuery,
+      produces,
       handler: async (call) => {
         const run = await ctx.store.getRun(call.params.testRunId);
         if (!(await ctx.store.getTest(call.params.testId)))
@@ -117,6 +120,7 @@ export function reportRoutes(ctx: ApiContext): AnyRoute[] {
       summary: `Download a run's report by run id alone: ${formats}`,
       params: runParams,
       query: reportQuery,
+      produces,
       handler: async (call) => {
         const run = await ctx.store.getRun(call.params.runId);
         if (!run) throw notFound('TESTRUN_NOT_FOUND', `run ${call.params.runId}`);

@@ -4,7 +4,7 @@
  * OpenAPI document is generated from the same list, and the auth test walks it, so no route
  * can be added without its schema and its access rule.
  */
-import { issueProblems, type Problem, toProblem } from '@dlt/model';
+import { closest, issueProblems, type Problem, toProblem } from '@dlt/model';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Principal } from '../auth/auth.ts';
@@ -36,6 +36,8 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   readonly rawBody?: boolean;
   /** Largest body accepted, bytes (the app's default otherwise). */
   readonly bodyLimit?: number;
+  /** Media types of a success that is not JSON (downloads), for the OpenAPI document. */
+  readonly produces?: readonly string[];
   /** Status of a success (200 unless said). */
   readonly status?: number;
   handler(call: RouteCall<P, Q, B>): Promise<unknown>;
@@ -50,8 +52,22 @@ export function route<P = undefined, Q = undefined, B = undefined>(r: Route<P, Q
 }
 
 /** Every problem of a failed parse, field paths prefixed with `where` (e.g. `query`). */
-export function zodProblems(error: z.ZodError, where?: string): Problem[] {
-  return error.issues.flatMap(issueProblems).map((p) => toProblem(where ? { ...p, path: [where, ...p.path] } : p));
+export function zodProblems(error: z.ZodError, where?: string, schema?: z.ZodType): Problem[] {
+  const known = schema !== undefined && 'shape' in schema ? Object.keys(schema.shape as object) : undefined;
+  return error.issues
+    .flatMap((issue) =>
+      // An unknown key of the part itself: the hint lists this part's fields, not a test definition's.
+      issue.code === 'unrecognized_keys' && issue.path.length === 0 && known !== undefined
+        ? issue.keys.map((k) => ({ path: [k], message: 'unknown field', hint: knownHint(k, known) }))
+        : issueProblems(issue),
+    )
+    .map((p) => toProblem(where ? { ...p, path: [where, ...p.path] } : p));
+}
+
+function knownHint(key: string, known: readonly string[]): string {
+  if (known.length === 0) return 'it takes none';
+  const near = closest(key, known);
+  return near !== undefined ? `did you mean ${near}?` : `fields: ${known.join(', ')}`;
 }
 
 /** Parses one part of a request or throws a 400 naming every bad field. */
@@ -63,5 +79,5 @@ export function parsePart<T>(
   if (schema === undefined) return undefined as T;
   const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
-  throw badRequest(code, zodProblems(r.error));
+  throw badRequest(code, zodProblems(r.error, undefined, schema));
 }

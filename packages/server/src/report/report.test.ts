@@ -95,3 +95,31 @@ test('charts: thinning keeps the spike, axes end on round numbers, empty runs st
   assert.match(html, /this run has no results/);
   assert.match(html, /task T1 failed/);
 });
+
+test('several regions: a line per region in the charts and a row per region in the tables', () => {
+  const one = summary(9);
+  const regionSecond = { requests: 5, failures: 0, vus: 2, responseTime: one.timeline?.[0].responseTime ?? times(9) };
+  const two: ReportSummary = {
+    ...one,
+    regions: { 'eu-west': one, 'us-east': one },
+    timeline: (one.timeline ?? []).map((p) => ({
+      ...p,
+      regions: { 'eu-west': regionSecond, 'us-east': regionSecond },
+    })),
+  };
+  const html = renderReportHtml({ title: 't', status: 'complete', summary: two });
+  const requestsChart = /<svg class="chart"[^>]*aria-label="Requests per second">.*?<\/svg>/.exec(html)?.[0] ?? '';
+  assert.deepEqual(
+    [...requestsChart.matchAll(/<title>([^<]+)<\/title><\/path>/g)].map((m) => m[1]),
+    ['all', 'eu-west', 'us-east'],
+  );
+  assert.match(html, /<th scope="row">eu-west<\/th>.*<th scope="row">us-east<\/th>/);
+  assert.deepEqual(
+    statsCsv(two)
+      .split('\r\n')
+      .slice(1, 4)
+      .map((r) => r.split(',').slice(0, 2).join(' ')),
+    ['total all', 'region eu-west', 'region us-east'],
+  );
+  assert.equal(timelineCsv(two).trim().split('\r\n').length, 1 + 10 * 3);
+});
