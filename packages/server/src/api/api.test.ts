@@ -223,6 +223,34 @@ describe('runs and baselines', () => {
   });
 });
 
+describe('seed rules on paths and queries', () => {
+  test('ids up to 128 characters reach the route; a bad next_token and unknown query keys are 400s naming the field', async () => {
+    const long = 'a'.repeat(128);
+    const missing = await t.fetch('GET', `/api/scenarios/${long}`, { token: 'viewer' });
+    assert.equal(missing.status, 404, JSON.stringify(missing.body));
+    assert.equal(missing.body.code, 'TEST_NOT_FOUND');
+    const tooLong = await t.fetch('GET', `/api/scenarios/${long}b`, { token: 'viewer' });
+    assert.equal(tooLong.status, 400, JSON.stringify(tooLong.body));
+    assert.equal(tooLong.body.problems[0].field, 'testId');
+
+    const { body } = await t.call('POST', '/api/scenarios', {
+      token: 'editor',
+      body: seedBody(target, { saveOnly: true }),
+    });
+    for (const token of ['garbage', Buffer.from('["x"]').toString('base64url')]) {
+      const res = await t.call('GET', `/api/scenarios/${body.testId}/testruns?next_token=${token}`, {
+        token: 'viewer',
+      });
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.equal(res.body.code, 'INVALID_QUERY');
+      assert.equal(res.body.problems[0].field, 'next_token');
+    }
+    const unknown = await t.call('GET', `/api/scenarios/${body.testId}/testruns?limt=5`, { token: 'viewer' });
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(unknown.body.problems, [{ field: 'limt', message: 'unknown field', hint: 'did you mean limit?' }]);
+  });
+});
+
 describe('the rest', () => {
   test('regions, tasks, CORS, and the OpenAPI document over a real socket', async () => {
     const regions = await t.fetch('GET', '/api/regions', { token: 'viewer' });

@@ -62,7 +62,13 @@ export async function buildApp(
   log?: (line: string) => void,
   consoleDir?: string,
 ): Promise<FastifyInstance> {
-  const app = Fastify({ bodyLimit: ctx.limits.bodyBytes, logger: false, return503OnClosing: false });
+  const app = Fastify({
+    bodyLimit: ctx.limits.bodyBytes,
+    logger: false,
+    return503OnClosing: false,
+    // fastify's default (100) would answer 414 to a seed id of 101–128 characters; zod checks the ids.
+    routerOptions: { maxParamLength: 1000 },
+  });
   await app.register(cors, {
     origin: true,
     methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],

@@ -4,6 +4,7 @@
  * `testScenario` is checked by the model's `checkDefinition`, not here.
  */
 import { z } from 'zod';
+import { readRunCursor } from '../store/run-cursor.ts';
 import { fileTypes, roles, testTypes } from '../store/store.ts';
 
 /** The seed's id rule for `testId` and `testRunId`. */
@@ -109,7 +110,11 @@ export const testRunsQuery = z.strictObject({
   start_timestamp: isoTime().optional(),
   end_timestamp: isoTime().optional(),
   latest: flag().optional(),
-  next_token: z.string().max(1000).optional(),
+  next_token: z
+    .string()
+    .max(1000)
+    .refine((t) => readRunCursor(t) !== undefined, 'is not a next_token of this test (pass the one a page gave)')
+    .optional(),
 });
 
 export const deleteRunsBody = z.array(idField()).min(1).max(1000);
