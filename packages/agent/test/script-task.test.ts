@@ -65,3 +65,40 @@ test('a script that cannot compile leaves no folder behind and names the task', 
     /ws\.js:1 k6\/ws: WebSockets are not supported yet/,
   );
 });
+
+test('a seed body’s execution (concurrency, hold-for, iterations) sets each task’s load, as Taurus did', async () => {
+  const bytes = await readFile(join(k6Fixtures, 'scenarios.js'));
+  const seed = (execution: unknown[]): TaskSpec => ({ ...spec('k6', 1, 3), concurrency: 4, definition: { execution } });
+  const held = await compileScriptTask(seed([{ 'ramp-up': '1s', 'hold-for': '2s', scenario: 's' }]), {
+    name: 's.js',
+    bytes,
+  });
+  assert.deepEqual(
+    held.test.executors.map((e) => (e.executor === 'constant-vus' ? [e.vus, e.durationMs] : e.executor)),
+    [
+      [4, 3000],
+      [4, 3000],
+    ],
+    'each scenario runs the task’s 4 users for ramp-up + hold-for, on every task (not split)',
+  );
+  await held.dispose();
+  const counted = await compileScriptTask(seed([{ concurrency: 2, iterations: 6, scenario: 's' }]), {
+    name: 's.js',
+    bytes,
+  });
+  assert.deepEqual(
+    counted.test.executors.map((e) => (e.executor === 'shared-iterations' ? [e.vus, e.iterations] : e.executor)),
+    [
+      [2, 6],
+      [2, 6],
+    ],
+  );
+  await counted.dispose();
+  const own = await compileScriptTask(seed([{ scenario: 's' }]), { name: 's.js', bytes });
+  assert.deepEqual(
+    own.test.executors.map((e) => e.executor),
+    ['constant-arrival-rate', 'per-vu-iterations'],
+    'no load in the body: the script’s own',
+  );
+  await own.dispose();
+});

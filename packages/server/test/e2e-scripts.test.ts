@@ -90,7 +90,8 @@ async function runScriptTest(testType: 'jmeter' | 'k6', fileType: 'script' | 'zi
     testType,
     fileType,
     testTaskConfigs: [{ region: 'local', taskCount: 2, concurrency: 1 }],
-    testScenario: { execution: [{ concurrency: 1, 'hold-for': '1s', scenario: 'script' }], scenarios: { script: {} } },
+    // No load in the execution: the script's own runs (with hold-for, it would set each task's load).
+    testScenario: { execution: [{ scenario: 'script' }], scenarios: { script: {} } },
     regionalTaskDetails: { local: { dltAvailableTasks: 100 } },
     saveOnly: true,
   };

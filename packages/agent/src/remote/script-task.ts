@@ -7,8 +7,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { badInput, type CompiledTest, type ExecutorSpec, type TaskSpec } from '@dlt/model';
-import { type Limits, loadTestFile } from '@dlt/scripts';
+import { badInput, type CompiledTest, type ExecutorSpec, type TaskSpec, tryParseDuration } from '@dlt/model';
+import { type Limits, type LoadOverrides, loadTestFile } from '@dlt/scripts';
 import { compileLocustTask } from '../locust/locust-task.ts';
 import { splitExecutor } from '../split.ts';
 
@@ -46,8 +46,11 @@ export async function compileScriptTask(
     if (spec.testType === 'locust') return { test: await compileLocustTask(spec, file, dir, limits), dispose };
     const path = join(dir, fileName(spec.testType, file));
     await writeFile(path, file.bytes, { mode: 0o600 });
-    const test = await loadTestFile(path, { env: {}, limits, confined: true, workDir: join(dir, 'unpacked') });
-    if (spec.testType === 'jmeter') return { test, dispose };
+    const overrides = seedOverrides(spec);
+    const workDir = join(dir, 'unpacked');
+    const test = await loadTestFile(path, { env: {}, limits, confined: true, workDir, overrides });
+    // A JMeter plan, or a load the seed body gave, is one task's load; a k6 script's own is the whole test's.
+    if (spec.testType === 'jmeter' || overrides !== undefined) return { test, dispose };
     const executors = test.executors.flatMap((e): ExecutorSpec[] => {
       const part = splitExecutor(e, spec.share.index, spec.share.count);
       return part === null ? [] : [part];
@@ -57,6 +60,35 @@ export async function compileScriptTask(
     await dispose();
     throw e;
   }
+}
+
+/**
+ * The load a seed body's execution gives a script test, as the seed's Taurus applied it to JMeter
+ * and k6 runs: when the first execution item has `hold-for` (plus `ramp-up`) or `iterations`, each
+ * task runs the script with `concurrency` users (the item's, else the task's) for that long or
+ * that many iterations, with k6's meaning of `--vus`, `--duration` and `--iterations`. An item
+ * without them leaves the script's own load.
+ */
+export function seedOverrides(spec: TaskSpec): LoadOverrides | undefined {
+  const execution = (spec.definition as { execution?: unknown } | undefined)?.execution;
+  const item = Array.isArray(execution) ? (execution[0] as Record<string, unknown> | undefined) : undefined;
+  if (item === undefined || item === null || typeof item !== 'object') return undefined;
+  const ms = (v: unknown) => {
+    const d = v === undefined ? undefined : tryParseDuration(v);
+    return d?.ok ? d.ms : 0;
+  };
+  const durationMs = ms(item['ramp-up']) + ms(item['hold-for']);
+  const iterations =
+    Number.isInteger(item.iterations) && (item.iterations as number) > 0 ? (item.iterations as number) : undefined;
+  if (durationMs <= 0 && iterations === undefined) return undefined;
+  const own =
+    Number.isInteger(item.concurrency) && (item.concurrency as number) > 0 ? (item.concurrency as number) : undefined;
+  const vus = own ?? spec.concurrency;
+  return {
+    ...(vus !== undefined ? { vus } : {}),
+    ...(durationMs > 0 ? { duration: `${durationMs}ms` } : {}),
+    ...(iterations !== undefined ? { iterations } : {}),
+  };
 }
 
 /** A safe local name for the file: its own when plain, else one by its content and test type. */

@@ -37,8 +37,9 @@ export function taskSpec(run: RunRecord, task: TaskRecord, taskCount: number, ma
     taskId: task.taskId,
     region: task.region,
     testType: run.testType,
-    // Locust tests take their load (concurrency, ramp-up, hold-for) from the definition, as the seed's do.
-    ...(run.testType === 'simple' || run.testType === 'locust' ? { definition: run.definition } : {}),
+    // Every type gets its definition: script tests (jmeter, k6, locust) take the load its
+    // execution gives (concurrency, ramp-up, hold-for, iterations), as the seed's Taurus runs do.
+    definition: run.definition,
     ...(run.scriptKey !== undefined ? { bundleUrl: bundlePath(task.taskId) } : {}),
     concurrency: task.concurrency,
     share: { index: task.index, count: taskCount },
