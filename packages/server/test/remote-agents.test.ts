@@ -140,7 +140,9 @@ test('ten agents on one machine start within 10 ms of each other; a killed one f
   for (let i = 0; i < 10; i++) {
     agents.push(startAgent({ server: s.server.url, token: s.tokens.agent, region: 'sync', name: `sync-${i}`, nice }));
   }
+  const t0 = Date.now();
   await syncedAgents(s, 'sync', 10);
+  const phases = [`10 agents ready in ${Date.now() - t0} ms`];
   // The spread is what the agents recorded. Other tests share this machine's two cores, and a
   // process the kernel leaves waiting starts late however well dlt did, so the run is tried up
   // to three times and the best must be under 10 ms; a real fault (a wrong clock offset, a
@@ -177,6 +179,7 @@ test('ten agents on one machine start within 10 ms of each other; a killed one f
     best = Math.min(best, run.startSpreadMs);
     if (best < 10) break;
   }
+  phases.push(`runs done at ${Date.now() - t0} ms`);
   t.diagnostic(`start spreads: ${spreads.join('; ')}`);
   assert.ok(best < 10, `no run started within 10 ms: ${spreads.join('; ')}`);
 
@@ -196,7 +199,10 @@ test('ten agents on one machine start within 10 ms of each other; a killed one f
   const victimName = s.server.context.hub.get(victimTask.agentId)?.name;
   assert.ok(victimName, 'the task has an agent');
   await agents.find((a) => a.name === victimName)!.kill();
+  phases.push(`agent killed at ${Date.now() - t0} ms`);
   const failed = await ended(s, testId as string, 30_000);
+  phases.push(`run failed at ${Date.now() - t0} ms`);
+  t.diagnostic(phases.join('; '));
   assert.equal(failed.status, 'failed');
   assert.equal(
     failed.errorReason,
