@@ -39,7 +39,10 @@ export function systemRoutes(ctx: ApiContext): AnyRoute[] {
       status: 201,
       handler: async ({ body, principal }) => {
         if (!mayGrant(principal!.role, body.role)) {
-          throw new HttpError('FORBIDDEN', `a ${principal!.role} cannot create a ${body.role} token`);
+          throw new HttpError(
+            'FORBIDDEN',
+            `${withArticle(principal!.role)} cannot create ${withArticle(body.role)} token`,
+          );
         }
         const { token, record } = await ctx.auth.issue({
           name: body.name,
@@ -160,3 +163,6 @@ export function systemRoutes(ctx: ApiContext): AnyRoute[] {
     }),
   ];
 }
+
+/** `an admin`, `an editor`, `a viewer`. */
+const withArticle = (role: string) => `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;

@@ -59,6 +59,19 @@ test('a role change ends the sessions and revokes only the API tokens above the 
   assert.equal((await t.call('GET', '/api/auth/me', { token: up.api })).status, 200, 'the viewer token stayed');
 });
 
+test('no token above the role of its creator, refused in plain words', async () => {
+  const cases: [creator: 'editor' | 'viewer', role: string, message: string][] = [
+    ['editor', 'admin', 'an editor cannot create an admin token'],
+    ['viewer', 'editor', 'a viewer cannot create an editor token'],
+    ['viewer', 'agent', 'a viewer cannot create an agent token'],
+  ];
+  for (const [creator, role, message] of cases) {
+    const res = await t.call('POST', '/api/tokens', { token: creator, body: { name: 'up', role } });
+    assert.equal(res.status, 403);
+    assert.deepEqual(res.body, { code: 'FORBIDDEN', message });
+  }
+});
+
 test('bad role changes are refused with a reason', async () => {
   const bad = await t.call('PUT', '/api/users/lisa/role', { token: 'admin', body: { role: 'agent' } });
   assert.equal(bad.status, 400);
