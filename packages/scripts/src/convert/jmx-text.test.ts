@@ -16,8 +16,9 @@ test('references are rewritten or reported', () => {
     ['id=${__Random(1,9)}', 'id=$${__Random(1,9)}', ['${__Random(1,9)}']],
     ['${token}', '$${token}', ['${token}']],
     ['${__P(a.b,1)}', '$${__P(a.b,1)}', ['${__P(a.b,1)}']],
-    ['${__P(x,${y})}', '$${__P(x,${y})}', ['${__P(x,${y})}']],
-    ['left ${open', 'left $${open', []],
+    ['${__P(x,${y})}', '$${__P(x,$${y})}', ['${__P(x,${y})}']],
+    ['${__V(name_${idx})}', '$${__V(name_$${idx})}', ['${__V(name_${idx})}']],
+    ['left ${open ${x', 'left $${open $${x', []],
     ['$5 and {braces}', '$5 and {braces}', []],
   ];
   for (const [input, output, unknown] of cases) {

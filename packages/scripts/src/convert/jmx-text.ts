@@ -25,7 +25,7 @@ export function rewriteText(text: string, vars: ReadonlyMap<string, string>, onU
     const end = closing(text, at + 2);
     if (end < 0) {
       // An unterminated reference is text to JMeter as well.
-      out += `$\${${text.slice(at + 2)}`;
+      out += `$\${${escapeInner(text.slice(at + 2))}`;
       break;
     }
     out += rewriteReference(text.slice(at + 2, end), vars, onUnknown);
@@ -66,5 +66,10 @@ function rewriteReference(body: string, vars: ReadonlyMap<string, string>, onUnk
     }
   }
   onUnknown(`\${${body}}`);
-  return `$\${${body}}`;
+  return `$\${${escapeInner(body)}}`;
+}
+
+/** Text kept as written: every `${` in it escaped, nested ones too. */
+function escapeInner(text: string): string {
+  return text.replaceAll('${', () => '$${');
 }

@@ -46,6 +46,9 @@ const httpCalls: Readonly<Record<string, { method?: string; url: number; body?: 
   request: { url: 1, body: 2, params: 3 },
 };
 
+/** The methods of the simple format. */
+const simpleMethods: readonly string[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE'];
+
 interface Ctx {
   readonly file: string;
   readonly text: string;
@@ -91,12 +94,12 @@ export function convertK6(text: string, file: string): K6Conversion {
     if (Object.keys(run.env).length > 0)
       cx.lost.push({ type: 'scenario', name: run.name, path: file, what: 'its env is not carried over' });
     if (!(run.exec in scenarios)) {
-      const requests = statements(body.body, cx);
+      const requests = withThinkTime(statements(body.body, cx));
       if (requests.length === 0) {
         cx.lost.push({ type: 'function', name: run.exec, path: file, what: 'sends no request that converts' });
         return;
       }
-      scenarios[run.exec] = { requests: withThinkTime(requests) };
+      scenarios[run.exec] = { requests };
     }
     const { name: _, program: __, ...unnamed } = spec;
     execution.push({
@@ -238,6 +241,10 @@ function requestOf(args: readonly Node[], shape: (typeof httpCalls)[string], st:
   const url = knownValue(args[shape.url], cx.consts);
   if (typeof method !== 'string' || typeof url !== 'string') {
     lose(cx, st, 'its method or URL is computed at run time; the request is left out');
+    return undefined;
+  }
+  if (!simpleMethods.includes(method.toUpperCase())) {
+    lose(cx, st, `the method ${method} is not one a simple test sends; the request is left out`);
     return undefined;
   }
   const out: Record<string, unknown> = { url, method: method.toUpperCase(), label: url };

@@ -14,7 +14,7 @@ const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Escapes literal text for the simple format: `${` would read a variable. */
 export function escapeText(s: string): string {
-  return s.replaceAll('${', '$${');
+  return s.replaceAll('${', () => '$${');
 }
 
 /** The value of `node`, or undefined when it is only known at run time. */
