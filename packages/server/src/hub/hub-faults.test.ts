@@ -13,7 +13,7 @@ let t: TestServer;
 const agents: ProtocolAgent[] = [];
 before(async () => {
   t = await testServer({
-    hubTiming: { pings: 2, pingGapMs: 5, heartbeatMs: 100, silentMs: 700, maxMessageBytes: 64 * 1024 },
+    hubTiming: { pings: 2, pingGapMs: 5, heartbeatMs: 100, silentMs: 1_500, maxMessageBytes: 64 * 1024 },
     timing: { reconnectGraceMs: 300, drainMs: 200 },
   });
 });
@@ -139,7 +139,7 @@ test('an agent that misses its heartbeats is marked offline; its running task fa
     return listed.offline.find((a: { name: string }) => a.name === 'hung');
   });
   assert.equal(off.status, 'offline');
-  assert.match(off.reason, /missed its heartbeats: nothing heard for 1 s/);
+  assert.match(off.reason, /missed its heartbeats: nothing heard for 2 s/);
   const after = (await t.call('GET', '/api/regions', { token: 'viewer' })).body.regions;
   assert.equal(after.find((r: { region: string }) => r.region === 'hang')?.agents ?? 0, 0);
   let got = await t.call('GET', `/api/scenarios/${created.body.testId}`, { token: 'viewer' });
@@ -150,6 +150,6 @@ test('an agent that misses its heartbeats is marked offline; its running task fa
   assert.equal(got.body.status, 'failed');
   assert.equal(
     got.body.errorReason,
-    `task ${assign.task.taskId} (region hang) lost its agent hung (missed its heartbeats: nothing heard for 1 s; not back within 0.3 s)`,
+    `task ${assign.task.taskId} (region hang) lost its agent hung (missed its heartbeats: nothing heard for 2 s; not back within 0.3 s)`,
   );
 });

@@ -12,7 +12,7 @@ import { seedBody, type TestServer, testServer } from '../test-kit.ts';
 let t: TestServer;
 const agents: ProtocolAgent[] = [];
 before(async () => {
-  t = await testServer({ hubTiming: { pings: 2, pingGapMs: 5 }, timing: { provisionTimeoutMs: 1_500 } });
+  t = await testServer({ hubTiming: { pings: 2, pingGapMs: 5 }, timing: { provisionTimeoutMs: 3_000 } });
 });
 after(async () => {
   for (const a of agents) a.close();
@@ -99,7 +99,7 @@ test('capacity "wait" gives up after the provisioning timeout, counting what was
   const done = await untilStatus(created.body.testId, ['failed']);
   assert.match(
     done.errorReason,
-    /^task \S+ \(region cap-short\) found no agent of region cap-short with a free slot within 2 s \(2 of 3 tasks still waiting; 1 online agents, 0 free slots\)$/,
+    /^task \S+ \(region cap-short\) found no agent of region cap-short with a free slot within 3 s \(2 of 3 tasks still waiting; 1 online agents, 0 free slots\)$/,
   );
 });
 
