@@ -150,4 +150,8 @@ test('a locustfile alone needs a run time, and takes -c and --url', () => {
   const [run] = t.external ?? [];
   assert.deepEqual([run.users, run.spawnRate, run.runTimeMs, run.host], [4, 4, 10_000, 'http://127.0.0.1:1']);
   assert.throws(() => loadLocustFile(join(dir, 'none.py'), { source: 'none.py' }), /cannot read the file: ENOENT/);
+  assert.throws(
+    () => loadLocustFile(file, { source: file, overrides: { duration: '1s', url: '10' } }),
+    /--url: "10" is not an http\(s\) URL \(the users are -c\/--vus\)/,
+  );
 });

@@ -54,6 +54,7 @@ export function loadLocustFile(path: string, options: LocustOptions): CompiledTe
   const users = o.vus ?? 1;
   if (!Number.isInteger(users) || users < 1) problems.push({ field: '--vus', message: 'must be at least 1' });
   const runTimeMs = overrideDuration(o.duration, problems);
+  problems.push(...hostProblems(o.url));
   if (o.duration === undefined) {
     problems.push({
       file: path,
@@ -192,6 +193,7 @@ function externalRun(
   const o = options.overrides ?? {};
   if (o.iterations !== undefined)
     problems.push({ field: '--iterations', message: 'Locust runs for a time, not a number of iterations' });
+  problems.push(...hostProblems(o.url));
   const users = o.vus ?? e.concurrency ?? 1;
   const duration = overrideDuration(o.duration, problems);
   const rampUpMs = duration === undefined ? (e['ramp-up'] ?? 0) : 0;
@@ -218,6 +220,12 @@ function externalRun(
     userClasses: [],
     env: stringsOf(options.env),
   };
+}
+
+/** `--url` must be a web address: Locust users may type `-u 10` for users, which is `-c` here. */
+function hostProblems(url: string | undefined): Problem[] {
+  if (url === undefined || /^https?:\/\/[^/]/i.test(url)) return [];
+  return [{ field: '--url', message: `"${url}" is not an http(s) URL`, hint: 'the users are -c/--vus' }];
 }
 
 function overrideDuration(d: string | number | undefined, problems: (PathProblem | Problem)[]): number | undefined {
