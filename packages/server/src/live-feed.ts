@@ -30,6 +30,8 @@ export type LiveEvent =
         readonly snapshot: Snapshot;
         /** The task's agent clock − server clock, ms (its `snapshot.at` is in the agent's clock). */
         readonly clockOffsetMs?: number;
+        /** Tasks in the run: a merged second is whole once this many are in it. */
+        readonly taskCount?: number;
       };
     }
   | { readonly event: 'second'; readonly data: LiveSecond };
@@ -72,7 +74,9 @@ export class LiveFeed {
     this.#deliver(runId, e);
     if (e.event === 'snapshot' && !(this.#over.has(runId) && !this.#runs.has(runId))) {
       const d = e.data;
-      this.#seconds(runId).add(d.taskId, d.region, d.snapshot, d.clockOffsetMs ?? 0);
+      const seconds = this.#seconds(runId);
+      if (d.taskCount) seconds.expect(d.taskCount);
+      seconds.add(d.taskId, d.region, d.snapshot, d.clockOffsetMs ?? 0);
     }
   }
 

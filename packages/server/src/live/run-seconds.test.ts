@@ -134,3 +134,17 @@ test('the live feed keeps the merged seconds for late subscribers and flushes th
   assert.equal(feed.latest().has('r'), false, 'an ended run is no longer live');
   feed.close();
 });
+
+test('with the run’s task count known, the first second waits for every task rather than going out partial', () => {
+  const sent: LiveSecond[] = [];
+  const rs = new RunSeconds('run1', (s) => sent.push(s), { settleMs: 60_000 });
+  rs.expect(3);
+  const at = 1_700_000_050_000;
+  rs.add('a', 'eu', second(at, 1, 1));
+  rs.add('b', 'eu', second(at, 1, 1));
+  assert.equal(sent.length, 0);
+  rs.add('c', 'us', second(at, 1, 1));
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0].tasks, 3);
+  rs.close();
+});

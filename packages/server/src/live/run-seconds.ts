@@ -74,6 +74,8 @@ export class RunSeconds {
   readonly #seconds = new Map<number, Second>();
   /** Tasks that have sent any second: a second is whole when all of them are in it. */
   readonly #tasks = new Set<string>();
+  /** Tasks the run has, when known: a second waits for as many. */
+  #expected = 0;
   /** Counters of the seconds dropped past `maxSeconds`, so totals never go down. */
   readonly #dropped = new Map<string, RunCounters>();
   #newest = 0;
@@ -82,6 +84,11 @@ export class RunSeconds {
     this.#runId = runId;
     this.#emit = emit;
     this.#o = { ...defaultRunSecondsOptions, ...options };
+  }
+
+  /** Says how many tasks the run has, so the first seconds wait for all of them. */
+  expect(tasks: number): void {
+    this.#expected = tasks;
   }
 
   /** Takes a task's snapshot (`offsetMs` = agent clock − server clock). */
@@ -105,7 +112,7 @@ export class RunSeconds {
       this.#emit(second.sent);
       return;
     }
-    if (second.sent || second.taskIds.size >= this.#tasks.size) this.#send(at, second);
+    if (second.sent || second.taskIds.size >= Math.max(this.#tasks.size, this.#expected)) this.#send(at, second);
     else if (!second.timer) {
       second.timer = setTimeout(() => this.#send(at, second), this.#o.settleMs);
       second.timer.unref();

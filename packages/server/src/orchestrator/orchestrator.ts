@@ -265,6 +265,7 @@ export class Orchestrator {
             region: task.region,
             snapshot: m.snapshot,
             clockOffsetMs: task.clockOffsetMs ?? 0,
+            taskCount: active.tasks.size,
           },
         });
         return;
