@@ -19,9 +19,10 @@ const terminal = ['complete', 'cancelled', 'failed'];
 
 let hits = 0;
 /**
- * When set, the target delays each answer and keeps every delay it applied: 80 ms on the first
- * connection it accepts (one VU of one task), 1…20 ms in turn on every other. The slow VU makes
- * ~2 % of all requests, so the true p99 is 80 ms, while a mean of the tasks' p99s would be ~40.
+ * When set, the target delays each answer and keeps how long it really took, from the request to
+ * its end (under load a timer fires late, so the delay asked for is not the truth): 80 ms on the
+ * first connection it accepts (one VU of one task), 1…20 ms in turn on every other. The slow VU
+ * makes ~2 % of all requests, so the true p99 is ~80 ms, while a mean of the tasks' p99s is ~40.
  */
 let delayed: number[] | undefined;
 let slowSocket: unknown;
@@ -39,9 +40,12 @@ before(async () => {
       return;
     }
     slowSocket ??= req.socket;
-    const ms = delayOf(n, req.socket === slowSocket);
-    delayed.push(ms);
-    setTimeout(() => res.end('ok'), ms);
+    const arrived = performance.now();
+    const took = delayed;
+    setTimeout(
+      () => res.end('ok', () => took.push(performance.now() - arrived)),
+      delayOf(n, req.socket === slowSocket),
+    );
   });
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   targetUrl = `http://127.0.0.1:${(target.address() as { port: number }).port}/`;
@@ -163,10 +167,10 @@ test('a seed-body test with 3 tasks: the merged total is the target’s own coun
   const applied = delayed;
   delayed = undefined;
   assert.equal(done.status, 'complete', done.errorReason);
-  // Merged from 3 tasks' histograms, each percentile is the one of every delay the target applied
-  // (a response takes its delay plus loopback and event-loop time: a few ms at most), never a mean
-  // of the tasks' percentiles. HDR precision is 3 significant digits (≤ 0.1 %).
-  assert.equal(percentile(applied, 99), 80, 'the slow VU makes over 1 % of the requests');
+  // Merged from 3 tasks' histograms, each percentile is the one of the times the target took (a
+  // response also crosses loopback and the agent's event loop: a few ms), never a mean of the
+  // tasks' percentiles. HDR precision is 3 significant digits (≤ 0.1 %).
+  assert.ok(percentile(applied, 99) >= 80, 'the slow VU makes over 1 % of the requests');
   for (const [field, p] of [
     ['p50_0', 50],
     ['p90_0', 90],
@@ -176,7 +180,7 @@ test('a seed-body test with 3 tasks: the merged total is the target’s own coun
     const truth = percentile(applied, p);
     assert.ok(
       measured >= truth * 0.999 && measured <= truth + 10,
-      `${field}: merged ${measured.toFixed(2)} ms, the target applied ${truth} ms`,
+      `${field}: merged ${measured.toFixed(2)} ms, the target took ${truth.toFixed(2)} ms`,
     );
   }
   const total = done.results.total;
