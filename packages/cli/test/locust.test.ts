@@ -137,6 +137,10 @@ test('a locustfile Locust cannot load is bad input (exit 2) with its error and l
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /syntax-error\.py:6/);
   assert.match(r.stderr, /SyntaxError/);
+  const missing = await runDlt(['run', fixture('import-error.py'), '-d', '1s', '-u', 'http://127.0.0.1:9']);
+  assert.equal(missing.code, 2, missing.stderr);
+  assert.match(missing.stderr, /import-error\.py:2/);
+  assert.match(missing.stderr, /ModuleNotFoundError: No module named 'not_a_module_of_dlt'/);
   const none = await runDlt(['run', fixture('no-user-class.py'), '-d', '1s', '-u', 'http://127.0.0.1:9']);
   assert.equal(none.code, 2, none.stderr);
   assert.match(none.stderr, /No User class found/);
