@@ -5,7 +5,7 @@
  * `dispose` it returns, which tests register with `t.after`.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -160,6 +160,8 @@ export async function makeNetns(
     await run('ip', ['netns', 'del', name]).catch(() => {});
     await run('ip', ['link', 'del', hostIf]).catch(() => {});
     await rm(etc, { recursive: true, force: true });
+    // /etc/netns itself too, unless something else keeps files there.
+    await rmdir('/etc/netns').catch(() => {});
   };
   try {
     await mkdir(etc, { recursive: true });
