@@ -79,7 +79,7 @@ const acRefused =
 const dltSummary = JSON.stringify({
   durationMs: 10_012,
   totals: { requests: 700_000, failures: 3, rps: 69_916.1, responseTime: { p50: 0.61, p99: 2.4 } },
-  schedule: { lag: { p50: 0.01, p99: 0.35 } },
+  scheduleLag: { min: 0, mean: 0.02, p50: 0.01, p90: 0.2, p95: 0.3, p99: 0.35, max: 0.9 },
 });
 
 const dltNoRps = JSON.stringify({

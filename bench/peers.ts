@@ -123,16 +123,14 @@ export function parseDlt(summaryText: string): ToolResult {
     p50Ms: num(rt, 'p50', 'responseTime'),
     p99Ms: num(rt, 'p99', 'responseTime'),
     errors: optNum(totals, 'failures') ?? 0,
-    lagP99Ms: scheduleLagP99(s.schedule),
+    lagP99Ms: scheduleLagP99(s.scheduleLag),
   };
 }
 
-/** The schedule's lag p99 if the summary carries one (`schedule.lag.p99` or `schedule.lagP99`). */
-function scheduleLagP99(schedule: unknown): number | undefined {
-  if (typeof schedule !== 'object' || schedule === null) return undefined;
-  const s = schedule as Record<string, unknown>;
-  const lag = typeof s.lag === 'object' && s.lag !== null ? (s.lag as Record<string, unknown>) : undefined;
-  return optNum(lag, 'p99') ?? optNum(s, 'lagP99') ?? optNum(s, 'lagP99Ms');
+/** The p99 of the summary's `scheduleLag` (open models only; ms). */
+function scheduleLagP99(lag: unknown): number | undefined {
+  if (typeof lag !== 'object' || lag === null) return undefined;
+  return optNum(lag as Record<string, unknown>, 'p99');
 }
 
 const autocannonBin = join(createRequire(import.meta.url).resolve('autocannon/package.json'), '..', 'autocannon.js');
