@@ -1,7 +1,9 @@
 /**
  * One connected agent as the hub sees it: who it said it is, its slots and bound tasks, and its
- * clock. The offset (agent − server) comes from the ping with the lowest round trip so far:
- * the smaller the round trip, the less the unknown split of it can be off.
+ * clock. The offset (agent − server) comes from the ping with the lowest round trip among the
+ * recent ones (the first burst and about the last minute of heartbeats): the smaller the round
+ * trip, the less the unknown split of it can be off, and keeping only recent pings lets the
+ * offset follow a clock that is adjusted or drifts while the agent stays connected.
  */
 import type { AgentMessage, ServerMessage } from '@dlt/model';
 import type { WebSocket } from 'ws';
@@ -21,6 +23,9 @@ export interface HubTiming {
   readonly maxMessageBytes: number;
 }
 
+/** How many recent pings the offset is chosen from (12 heartbeats: a minute at the default 5 s). */
+const recentPings = 12;
+
 export class ConnectedAgent {
   readonly ws: WebSocket;
   readonly agentId: string;
@@ -39,6 +44,8 @@ export class ConnectedAgent {
   goneReason?: string;
   readonly #timing: HubTiming;
   readonly #sent = new Map<number, number>();
+  /** The most recent pings' round trips and offsets, newest last. */
+  readonly #samples: { rtt: number; offset: number }[] = [];
   readonly #drop: () => void;
   #pongs = 0;
   #nextId = 1;
@@ -91,13 +98,13 @@ export class ConnectedAgent {
     const sentAt = this.#sent.get(m.id);
     if (sentAt === undefined) return false;
     this.#sent.delete(m.id);
-    const now = Date.now();
-    const rtt = now - sentAt;
-    if (rtt <= this.rttMs) {
-      this.rttMs = rtt;
-      // The agent read its clock about half a round trip after we sent.
-      this.offsetMs = m.agentTime - (sentAt + rtt / 2);
-    }
+    const rtt = Date.now() - sentAt;
+    // The agent read its clock about half a round trip after we sent.
+    this.#samples.push({ rtt, offset: m.agentTime - (sentAt + rtt / 2) });
+    if (this.#samples.length > Math.max(recentPings, this.#timing.pings)) this.#samples.shift();
+    const best = this.#samples.reduce((a, b) => (b.rtt <= a.rtt ? b : a));
+    this.rttMs = best.rtt;
+    this.offsetMs = best.offset;
     this.#pongs++;
     if (!this.synced && this.#pongs >= this.#timing.pings) {
       this.synced = true;

@@ -153,3 +153,11 @@ test('an agent that misses its heartbeats is marked offline; its running task fa
     `task ${assign.task.taskId} (region hang) lost its agent hung (missed its heartbeats: nothing heard for 2 s; not back within 0.3 s)`,
   );
 });
+
+test("an agent's clock that moves while it is connected is followed within a dozen heartbeats", async () => {
+  const drifter = agent('drifter', 'drift');
+  const seen = await until('drifter synced', () => synced('drifter'));
+  assert.ok(Math.abs(seen.offsetMs) < 50, `offset ${seen.offsetMs}`);
+  drifter.skewMs = 3_000;
+  await until('the new offset', () => Math.abs(seen.offsetMs - 3_000) < 50, 10_000);
+});

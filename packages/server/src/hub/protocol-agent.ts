@@ -33,10 +33,13 @@ export class ProtocolAgent {
   readonly closed: Promise<number>;
   /** The close reason the server gave, once closed. */
   closeReason = '';
+  /** Added to the agent's clock in pongs, ms; may be changed to move its clock. */
+  skewMs: number;
   #muted = false;
 
   constructor(o: ProtocolAgentOptions) {
     this.#o = o;
+    this.skewMs = o.skewMs ?? 0;
     const url = new URL(agentConnectPath, o.url);
     url.protocol = 'ws:';
     this.#ws = new WebSocket(url, { headers: { authorization: `Bearer ${o.token}` } });
@@ -66,7 +69,7 @@ export class ProtocolAgent {
   #receive(m: ServerMessage): void {
     if (m.type === 'ping') {
       if (this.#muted) return;
-      this.send({ type: 'pong', id: m.id, agentTime: Date.now() + (this.#o.skewMs ?? 0) });
+      this.send({ type: 'pong', id: m.id, agentTime: Date.now() + this.skewMs });
       return;
     }
     this.received.push(m);
