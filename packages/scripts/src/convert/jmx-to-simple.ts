@@ -80,11 +80,11 @@ export function convertJmx(text: string, source: string): JmxConversion {
     execution.push({ ...item, scenario: key });
     scenarios[key] = scenarioOf(reqs);
   }
-  if (cx.problems.length > 0) return { ok: false, problems: cx.problems };
   if (execution.length === 0) {
     return {
       ok: false,
       problems: [
+        ...cx.problems,
         {
           file: source,
           message: 'nothing in the plan converts to a simple test (no thread group with HTTP requests)',
@@ -93,10 +93,12 @@ export function convertJmx(text: string, source: string): JmxConversion {
       ],
     };
   }
+  // A thread group that cannot run (it loops forever without a duration…) is left behind, not fatal.
+  const refused = cx.problems.map((p): Lost => ({ type: '', name: '', path: p.field ?? source, what: p.message }));
   return {
     ok: true,
     definition: { execution, scenarios },
-    lost: [...lostList, ...lost.values()],
+    lost: [...refused, ...lostList, ...lost.values()],
     warnings: cx.warnings,
   };
 }
