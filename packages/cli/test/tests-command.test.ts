@@ -156,3 +156,41 @@ test('a wrong token is a clear 401 and exit 1; an unknown test a 404', async () 
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /404 TEST_NOT_FOUND/);
 });
+
+test('create FILE -e NAME=VALUE resolves variables before storing; an unresolved name exits 2 naming the field', async () => {
+  const file = join(dir, 'variables.yaml');
+  const yaml = [
+    'execution:',
+    '  - concurrency: 1',
+    '    hold-for: 1s',
+    '    scenario: s',
+    'scenarios:',
+    '  s:',
+    `    default-address: \${TARGET:-http://127.0.0.1:1}`,
+    `    requests: ["/\${PAGE}", "/\${OTHER:-fallback}"]`,
+  ].join('\n');
+  await writeFile(file, yaml);
+  const r = await runDlt([
+    'tests',
+    'create',
+    file,
+    '-e',
+    `TARGET=${targetUrl}`,
+    '--env',
+    'PAGE=home',
+    '--json',
+    ...auth(),
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const stored = await client.getScenario(JSON.parse(r.stdout).testId);
+  const scenario = (stored.testScenario as { scenarios: Record<string, Record<string, unknown>> }).scenarios.s;
+  assert.equal(scenario['default-address'], targetUrl);
+  assert.deepEqual(scenario.requests, ['/home', '/fallback']);
+
+  const missing = await runDlt(['tests', 'create', file, '-e', `TARGET=${targetUrl}`, ...auth()]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /variables\.yaml.*scenarios\.s\.requests\[0\].*PAGE/);
+  const malformed = await runDlt(['tests', 'create', file, '-e', 'PAGE', ...auth()]);
+  assert.equal(malformed.code, 2);
+  assert.match(malformed.stderr, /--env.*"PAGE" is not NAME=VALUE/);
+});

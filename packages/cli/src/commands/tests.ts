@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiError, createClient, type DltClient, type Scenario, type ScenarioInput } from '@dlt/client';
-import { badInput, formatProblem, type Problem, type RunSummary } from '@dlt/model';
+import { badInput, formatProblem, type Problem, type RunSummary, toProblem } from '@dlt/model';
+import { interpolate } from '@dlt/scripts';
 import { parse as parseYaml } from 'yaml';
 import { parseCiFlags } from '../ci/outputs.ts';
 import { afterServerRun } from '../ci/server-run.ts';
@@ -55,6 +56,8 @@ Wrapping a test definition:
       --tasks N            tasks in that region (default 1)
       --concurrency N      users per task for Taurus-style items (default: the first item's, or 1)
       --id ID              update this stored test rather than create one
+  -e, --env NAME=VALUE     a value for \${NAME} in the file (repeatable; else this shell's
+                           environment, else the \${NAME:-default}); resolved before it is stored
 
 ${common}
 `,
@@ -125,6 +128,7 @@ const options = {
   junit: { type: 'string' },
   out: { type: 'string', short: 'o', multiple: true },
   'fail-on-regression': { type: 'string' },
+  env: { type: 'string', short: 'e', multiple: true },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -134,8 +138,8 @@ const ciFlags = ['junit', 'out', 'fail-on-regression'] as const;
 /** Which options each subcommand takes besides the common ones. */
 const accepts: Record<Sub, readonly (keyof Values)[]> = {
   list: ['tags'],
-  create: ['name', 'description', 'region', 'tasks', 'concurrency', 'id'],
-  run: ['name', 'description', 'region', 'tasks', 'concurrency', 'id', 'wait', 'quiet', ...ciFlags],
+  create: ['name', 'description', 'region', 'tasks', 'concurrency', 'id', 'env'],
+  run: ['name', 'description', 'region', 'tasks', 'concurrency', 'id', 'env', 'wait', 'quiet', ...ciFlags],
   watch: ['run'],
   cancel: [],
   results: ['run', ...ciFlags],
@@ -341,8 +345,30 @@ async function scenarioFromFile(file: string, v: Values): Promise<ScenarioInput>
     throw badInput([{ file, message: 'expected a test (an object with execution and scenarios)' }]);
   }
   const o = raw as Record<string, unknown>;
-  if ('testScenario' in o) return { ...o, ...(v.id ? { testId: v.id } : {}) } as ScenarioInput;
-  return wrapDefinition(file, o, v);
+  if ('testScenario' in o) {
+    const simple = o.testType === undefined || o.testType === 'simple';
+    const testScenario = simple ? withVariables(file, o.testScenario, v) : o.testScenario;
+    return { ...o, testScenario, ...(v.id ? { testId: v.id } : {}) } as ScenarioInput;
+  }
+  return wrapDefinition(file, withVariables(file, o, v) as Record<string, unknown>, v);
+}
+
+/**
+ * `${NAME}` and `${NAME:-default}` in a test definition, resolved here as `dlt run` does: from
+ * `-e NAME=VALUE`, then this shell's environment. Agents see the resolved test.
+ */
+function withVariables(file: string, def: unknown, v: Values): unknown {
+  const problems: Problem[] = [];
+  const given: Record<string, string> = {};
+  for (const pair of v.env ?? []) {
+    const at = pair.indexOf('=');
+    if (at <= 0) problems.push({ field: '--env', message: `"${pair}" is not NAME=VALUE` });
+    else given[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  const resolved = interpolate(def, { ...process.env, ...given });
+  for (const p of resolved.problems) problems.push(toProblem(p, { file }));
+  if (problems.length > 0) throw badInput(problems);
+  return resolved.value;
 }
 
 function wrapDefinition(file: string, def: Record<string, unknown>, v: Values): ScenarioInput {
