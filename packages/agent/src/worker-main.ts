@@ -27,7 +27,7 @@ async function main(): Promise<void> {
           return assertNever(m);
       }
     });
-    send({ type: 'ready' });
+    send({ type: 'ready', warnings: test.warnings, thresholds: test.thresholds });
   });
   const outcome = await runShare(test, {
     index: input.index,
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     startAtEpochMs: startAt,
     signal: stop.signal,
     withResults: input.withResults,
+    onStart: () => send({ type: 'started', atEpochMs: Date.now() }),
     onSecond: (snapshot, result) => send({ type: 'second', snapshot, result }),
   });
   send({ type: 'done', result: outcome.result, interrupted: outcome.interrupted });

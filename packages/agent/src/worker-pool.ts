@@ -82,6 +82,8 @@ export function runOnWorkers(source: TestSource, options: PoolOptions): Promise<
             slot.ready = true;
             if (slots.every((s) => s.ready)) post({ type: 'start', atEpochMs: Date.now() + startDelayMs });
             return;
+          case 'started':
+            return;
           case 'second':
             slot.lastAt = m.snapshot.at;
             if (m.result) slot.latest = m.result;

@@ -2,7 +2,7 @@
  * Messages between `runLocal` and its worker threads: one file of discriminated unions, each
  * side switching over them exhaustively.
  */
-import type { Problem, Snapshot, TaskResult } from '@dlt/model';
+import type { Problem, Snapshot, TaskResult, ThresholdSpec } from '@dlt/model';
 import type { TestSource } from './test-source.ts';
 
 /** What a worker is given when it starts. */
@@ -22,8 +22,14 @@ export type ToWorker =
   | { readonly type: 'stop' };
 
 export type FromWorker =
-  /** Compiled and VUs made; waiting for `start`. */
-  | { readonly type: 'ready' }
+  /** Compiled and VUs made; waiting for `start`. The test's warnings and thresholds come along. */
+  | {
+      readonly type: 'ready';
+      readonly warnings?: readonly string[];
+      readonly thresholds?: readonly ThresholdSpec[];
+    }
+  /** The engine started, at this wall-clock instant. */
+  | { readonly type: 'started'; readonly atEpochMs: number }
   | { readonly type: 'second'; readonly snapshot: Snapshot; readonly result?: TaskResult }
   | { readonly type: 'done'; readonly result: TaskResult; readonly interrupted: boolean }
   | {

@@ -4,10 +4,24 @@
  * snapshot each second, then upload the result and say done. A cancel at any point stops at
  * once and still uploads what was measured, marked interrupted.
  */
-import { type AgentMessage, badInput, type CompiledTest, DltError, type TaskSpec, type TaskUpload } from '@dlt/model';
+import {
+  type AgentMessage,
+  badInput,
+  type CompiledTest,
+  DltError,
+  type TaskSpec,
+  type TaskUpload,
+  type ThresholdSpec,
+} from '@dlt/model';
 import type { Limits } from '@dlt/scripts';
-import { runShare, type ShareOutcome } from '../run-share.ts';
-import { compileScriptTask, isScriptTest } from './script-task.ts';
+import { runShare, type ShareOptions, type ShareOutcome } from '../run-share.ts';
+import {
+  compileScriptTask,
+  type IsolatedScriptTask,
+  isScriptTest,
+  prepareScriptTask,
+  runsIsolated,
+} from './script-task.ts';
 import { compileTask } from './task-test.ts';
 
 /** What a task needs from its agent. */
@@ -46,6 +60,8 @@ export class RemoteTask {
   #startedAtAgentMs?: number;
   /** Removes a script test's temporary folder. */
   #dispose?: () => Promise<void>;
+  /** A JMeter or k6 test, compiled and run on a worker thread of its own. */
+  #isolated?: IsolatedScriptTask;
 
   constructor(spec: TaskSpec, clock: TaskClock, deps: TaskDeps) {
     this.spec = spec;
@@ -64,13 +80,14 @@ export class RemoteTask {
 
   /** Compiles the test (a script test's file fetched first); says ready, or failed with every problem. */
   async prepare(): Promise<boolean> {
+    let warnings: readonly string[];
     try {
-      this.#test = await this.#compile();
+      warnings = await this.#compile();
     } catch (e) {
       this.#fail(e);
       return false;
     }
-    for (const w of this.#test.warnings) this.#deps.log(`task ${this.spec.taskId}: ${w}`);
+    for (const w of warnings) this.#deps.log(`task ${this.spec.taskId}: ${w}`);
     this.#state = 'ready';
     this.#deps.send({ type: 'ready', taskId: this.spec.taskId });
     // Cancelled while fetching or compiling: end at once, as a cancel of a ready task does.
@@ -78,9 +95,13 @@ export class RemoteTask {
     return true;
   }
 
-  async #compile(): Promise<CompiledTest> {
+  /** Compiles the task's test (kept in `#test` or `#isolated`); resolves with its warnings. */
+  async #compile(): Promise<readonly string[]> {
     const { spec } = this;
-    if (!isScriptTest(spec.testType)) return compileTask(spec, this.#deps.limits);
+    if (!isScriptTest(spec.testType)) {
+      this.#test = compileTask(spec, this.#deps.limits);
+      return this.#test.warnings;
+    }
     const fetchBundle = this.#deps.fetchBundle;
     if (spec.bundleUrl === undefined || fetchBundle === undefined) {
       throw badInput(
@@ -89,9 +110,16 @@ export class RemoteTask {
       );
     }
     const file = await fetchBundle(spec.bundleUrl, this.#stop.signal);
+    if (runsIsolated(spec.testType)) {
+      // Scripts from elsewhere run on a worker with a capped heap: a runaway one fails its task, not the agent.
+      this.#isolated = await prepareScriptTask(spec, file, this.#deps.limits);
+      this.#dispose = this.#isolated.dispose;
+      return this.#isolated.share.warnings;
+    }
     const { test, dispose } = await compileScriptTask(spec, file, this.#deps.limits);
     this.#dispose = dispose;
-    return test;
+    this.#test = test;
+    return test.warnings;
   }
 
   /** Starts at `atServerMs` of the server's clock; a repeated start is ignored. */
@@ -135,7 +163,10 @@ export class RemoteTask {
     try {
       // The engine warms the VUs first and then waits for the instant itself, so the actual start
       // (what `started` reports) is as close to the common one as this machine's timers allow.
-      outcome = await runShare(this.#test as CompiledTest, {
+      const run = this.#isolated
+        ? (o: ShareOptions) => (this.#isolated as IsolatedScriptTask).share.run(o)
+        : (o: ShareOptions) => runShare(this.#test as CompiledTest, o);
+      outcome = await run({
         index: 0,
         count: 1,
         signal: this.#stop.signal,
@@ -173,9 +204,7 @@ export class RemoteTask {
       clockOffsetMs: this.#clock.offsetMs,
       rttMs: this.#clock.rttMs,
       // A script's thresholds are known only here; the server evaluates them on the merged result.
-      ...(isScriptTest(this.spec.testType) && this.#test && this.#test.thresholds.length > 0
-        ? { thresholds: this.#test.thresholds }
-        : {}),
+      ...(isScriptTest(this.spec.testType) && this.#thresholds().length > 0 ? { thresholds: this.#thresholds() } : {}),
     };
     try {
       await this.#deps.upload(upload, this.#giveUp.signal);
@@ -186,8 +215,13 @@ export class RemoteTask {
     this.#deps.send({ type: 'done', taskId, interrupted });
   }
 
+  #thresholds(): readonly ThresholdSpec[] {
+    return this.#isolated?.share.thresholds ?? this.#test?.thresholds ?? [];
+  }
+
   #fail(e: unknown): void {
     this.#state = 'failed';
+    this.#isolated?.share.terminate();
     void this.#dispose?.();
     const reason = e instanceof Error ? e.message : String(e);
     const problems = DltError.is(e) && e.problems.length > 0 ? { problems: e.problems } : {};

@@ -8,9 +8,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { badInput, type CompiledTest, type ExecutorSpec, type TaskSpec, tryParseDuration } from '@dlt/model';
-import { type Limits, type LoadOverrides, loadTestFile } from '@dlt/scripts';
+import { type Limits, type LoadOptions, type LoadOverrides, loadTestFile } from '@dlt/scripts';
 import { compileLocustTask } from '../locust/locust-task.ts';
 import { splitExecutor } from '../split.ts';
+import { IsolatedShare } from './isolated-share.ts';
 
 /** Test types whose file an agent fetches and compiles, with the file names each accepts. */
 export const scriptTestTypes = {
@@ -29,28 +30,19 @@ export interface ScriptTask {
   readonly dispose: () => Promise<void>;
 }
 
-/** Writes `bytes` as the task's file and compiles it; throws a bad-input error naming the task. */
+/** Writes `bytes` as the task's file and compiles it here; throws a bad-input error naming the task. */
 export async function compileScriptTask(
   spec: TaskSpec,
   file: { readonly name: string; readonly bytes: Uint8Array },
   limits?: Partial<Limits>,
 ): Promise<ScriptTask> {
-  const source = `task ${spec.taskId}`;
-  if (!isScriptTest(spec.testType)) {
-    throw badInput([{ field: 'testType', message: `${spec.testType} is not a script test` }], source);
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'dlt-task-'));
-  const dispose = () => rm(dir, { recursive: true, force: true });
+  const { dir, dispose } = await taskFolder(spec);
   try {
     // A Locust task's load is in its definition; the file is what each user runs.
     if (spec.testType === 'locust') return { test: await compileLocustTask(spec, file, dir, limits), dispose };
-    const path = join(dir, fileName(spec.testType, file));
-    await writeFile(path, file.bytes, { mode: 0o600 });
-    const overrides = seedOverrides(spec);
-    const workDir = join(dir, 'unpacked');
-    const test = await loadTestFile(path, { env: {}, limits, confined: true, workDir, overrides });
-    // A JMeter plan, or a load the seed body gave, is one task's load; a k6 script's own is the whole test's.
-    if (spec.testType === 'jmeter' || overrides !== undefined) return { test, dispose };
+    const { source, whole } = await scriptSource(spec, file, dir, limits);
+    const test = await loadTestFile(source.path, source.load);
+    if (whole) return { test, dispose };
     const executors = test.executors.flatMap((e): ExecutorSpec[] => {
       const part = splitExecutor(e, spec.share.index, spec.share.count);
       return part === null ? [] : [part];
@@ -60,6 +52,58 @@ export async function compileScriptTask(
     await dispose();
     throw e;
   }
+}
+
+/** A JMeter or k6 task compiled on a worker thread of its own (see isolated-share.ts). */
+export interface IsolatedScriptTask {
+  readonly share: IsolatedShare;
+  readonly dispose: () => Promise<void>;
+}
+
+/** Whether a test type runs on an isolated worker (scripts executed in this process). */
+export const runsIsolated = (testType: string) => testType === 'jmeter' || testType === 'k6';
+
+/** Writes the task's file and compiles it on a worker with a capped heap; resolves when its VUs are made. */
+export async function prepareScriptTask(
+  spec: TaskSpec,
+  file: { readonly name: string; readonly bytes: Uint8Array },
+  limits?: Partial<Limits>,
+): Promise<IsolatedScriptTask> {
+  const { dir, dispose } = await taskFolder(spec);
+  try {
+    const { source, whole } = await scriptSource(spec, file, dir, limits);
+    const share = whole ? { index: 0, count: 1 } : spec.share;
+    return { share: await IsolatedShare.prepare({ kind: 'file', ...source }, share), dispose };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+}
+
+async function taskFolder(spec: TaskSpec): Promise<{ dir: string; dispose: () => Promise<void> }> {
+  if (!isScriptTest(spec.testType)) {
+    throw badInput([{ field: 'testType', message: `${spec.testType} is not a script test` }], `task ${spec.taskId}`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'dlt-task-'));
+  return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The file written in the task folder and how to load it. `whole`: every task runs it all (a
+ * JMeter plan, or a load the seed body gave); else a k6 script's executors are split by share.
+ */
+async function scriptSource(
+  spec: TaskSpec,
+  file: { readonly name: string; readonly bytes: Uint8Array },
+  dir: string,
+  limits: Partial<Limits> | undefined,
+): Promise<{ source: { path: string; load: LoadOptions }; whole: boolean }> {
+  const testType = spec.testType as keyof typeof scriptTestTypes;
+  const path = join(dir, fileName(testType, file));
+  await writeFile(path, file.bytes, { mode: 0o600 });
+  const overrides = seedOverrides(spec);
+  const load: LoadOptions = { env: {}, limits, confined: true, workDir: join(dir, 'unpacked'), overrides };
+  return { source: { path, load }, whole: spec.testType === 'jmeter' || overrides !== undefined };
 }
 
 /**
