@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileFixture, K6Target, runFixture } from './k6-kit.ts';
+import { compileFixture, K6Target, problemsOf, runFixture } from './k6-kit.ts';
 
 test('iterations and vus run exactly that many iterations as shared-iterations', async () => {
   await using target = await K6Target.start();
@@ -63,4 +63,39 @@ test('a TypeScript script runs with its types removed', async () => {
   await using target = await K6Target.start();
   await runFixture('typed.ts', target);
   assert.equal(target.at('/typed').length, 2);
+});
+
+test('every-executor.js: all six executors run their scenario; externally-controlled is refused by name', async () => {
+  await using target = await K6Target.start();
+  const compiled = await compileFixture('every-executor.js', target.base);
+  assert.deepEqual(
+    compiled.executors.map((e) => `${e.name}:${e.executor}`),
+    [
+      'shared:shared-iterations',
+      'perVu:per-vu-iterations',
+      'constant:constant-vus',
+      'ramping:ramping-vus',
+      'arrivals:constant-arrival-rate',
+      'rampingArrivals:ramping-arrival-rate',
+    ],
+  );
+  const r = await runFixture('every-executor.js', target);
+  const n = (path: string) => target.at(path).length;
+  assert.equal(n('/shared'), 6);
+  assert.equal(n('/perVu'), 6, '2 VUs × 3');
+  assert.equal(n('/arrivals'), 5, '10/s for 0.5 s');
+  // 0 → 20/s over 0.5 s then 20/s for 0.5 s: 5 + 10 arrivals.
+  assert.ok(n('/rampingArrivals') >= 14 && n('/rampingArrivals') <= 16, `${n('/rampingArrivals')} ramping arrivals`);
+  assert.ok(n('/constant') >= 5 && n('/constant') <= 11, `${n('/constant')} from 1 VU for 0.5 s, 50 ms apart`);
+  assert.ok(n('/ramping') >= 2, `${n('/ramping')} while ramping 0 → 2 → 0`);
+  assert.deepEqual(Object.keys(r.scenarios).sort(), [
+    'arrivals',
+    'constant',
+    'perVu',
+    'ramping',
+    'rampingArrivals',
+    'shared',
+  ]);
+  const problems = await problemsOf('externally-controlled.js');
+  assert.match(problems.join('\n'), /options\.scenarios\.remote\.executor: .*expected one of "constant-vus"/);
 });
