@@ -42,15 +42,45 @@ export const aggregationsByType = {
   gauge: ['value', 'min', 'max'],
 } as const satisfies Record<MetricType, readonly string[]>;
 
-/** Tags a sub-metric may filter on; `name` is accepted as an alias of `label`. */
-const requestTags = ['label', 'scenario', 'status', 'method'] as const;
+/**
+ * Tags each metric's sub-metrics can filter on, as far as dlt measures them (results keep
+ * histograms per label, status counts per label, iterations per scenario); `name` is accepted
+ * as an alias of `label`. k6 has more: those are refused before the test runs, by name.
+ */
+const tagsByMetric: Readonly<Record<BuiltinMetric, readonly string[]>> = {
+  http_req_duration: ['label'],
+  http_req_waiting: ['label'],
+  http_req_connecting: ['label'],
+  http_req_tls_handshaking: [],
+  http_req_sending: [],
+  http_req_receiving: [],
+  http_req_blocked: [],
+  http_req_failed: ['label'],
+  http_reqs: ['label', 'status'],
+  data_received: ['label'],
+  data_sent: ['label'],
+  iterations: ['scenario'],
+  iteration_duration: ['scenario'],
+  dropped_iterations: ['scenario'],
+  vus: [],
+  vus_max: [],
+  checks: ['check'],
+};
 const tagAliases: Readonly<Record<string, string>> = { name: 'label' };
 
+/** k6's tags that dlt does not keep apart (yet) for some metrics: refused with "cannot filter … yet". */
+const k6Tags = ['label', 'scenario', 'status', 'method', 'url', 'group', 'expected_response', 'check'];
+
+/** k6 metrics that dlt does not measure (yet), with the reason: refused before the test runs. */
+const notMeasured: Readonly<Partial<Record<BuiltinMetric, string>>> = {
+  http_req_blocked: 'dlt does not measure http_req_blocked yet',
+  http_req_tls_handshaking: 'dlt does not measure TLS handshakes apart yet; http_req_connecting includes them',
+  http_req_sending: 'dlt does not measure http_req_sending yet',
+  http_req_receiving: 'dlt does not measure http_req_receiving yet',
+};
+
 function tagsOf(metric: BuiltinMetric): readonly string[] {
-  if (metric.startsWith('http_')) return requestTags;
-  if (metric === 'vus' || metric === 'vus_max') return [];
-  if (metric === 'checks') return ['check'];
-  return ['scenario'];
+  return tagsByMetric[metric];
 }
 
 /** A parse outcome: the value, or a message (and hint) for the user. */
@@ -86,6 +116,8 @@ export function parseThresholdKey(key: string, custom: CustomMetrics = {}): Pars
     const near = closest(metric, names);
     return fail(`"${metric}" is not a metric`, near ? `did you mean ${near}?` : `metrics: ${names.join(', ')}`);
   }
+  const reason = notMeasured[metric as BuiltinMetric];
+  if (reason !== undefined) return fail(reason);
   const tags = m[2] === undefined ? parsed({}) : parseTags(metric as BuiltinMetric, m[2]);
   return tags.ok ? parsed({ metric: metric as BuiltinMetric, tags: tags.value }) : tags;
 }
@@ -104,7 +136,12 @@ function parseTags(metric: BuiltinMetric, text: string): Parsed<Record<string, s
     const value = colon < 0 ? '' : unquote(part.slice(colon + 1).trim());
     if (colon < 0 || name === '' || value === '') return fail(`"{${text}}" is not a tag filter`, 'e.g. {label:login}');
     const tag = tagAliases[name] ?? name;
-    if (!allowed.includes(tag)) return fail(`${metric} has no tag "${name}"`, `tags: ${allowed.join(', ')}`);
+    if (!allowed.includes(tag)) {
+      const message = k6Tags.includes(tag)
+        ? `dlt cannot filter ${metric} by ${name} yet`
+        : `${metric} has no tag "${name}"`;
+      return fail(message, `tags: ${allowed.join(', ')}`);
+    }
     if (tag in tags) return fail(`tag "${tag}" is given twice`);
     tags[tag] = value;
   }

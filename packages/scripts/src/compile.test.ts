@@ -113,7 +113,9 @@ test('every bad input is reported with file:line:col, field and message', async 
         'bad-thresholds.yaml:12:7 thresholds.http_req_duration[2]: "p(99)=>300": "=>" is not an operator (one of <, <=, >, >=, ==, ===, !=)',
         'bad-thresholds.yaml:13:7 thresholds.http_req_duration[3]: "p(101)<5": a percentile is 0 to 100, got 101',
         'bad-thresholds.yaml:14:21 thresholds.http_req_failed[0]: "rate<one": "one" is not a number',
-        'bad-thresholds.yaml:15:3 thresholds["http_req_duration{host:a}"]: http_req_duration has no tag "host" (tags: label, scenario, status, method)',
+        'bad-thresholds.yaml:15:3 thresholds["http_req_duration{host:a}"]: http_req_duration has no tag "host" (tags: label)',
+        'bad-thresholds.yaml:16:3 thresholds["http_req_duration{status:200}"]: dlt cannot filter http_req_duration by status yet (tags: label)',
+        'bad-thresholds.yaml:17:3 thresholds.http_req_blocked: dlt does not measure http_req_blocked yet',
       ],
     ],
     [
