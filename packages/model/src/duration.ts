@@ -35,16 +35,22 @@ export function tryParseDuration(v: unknown): DurationResult {
     return { ok: false, message: `${quote(v)} is negative; a duration is 0 or more` };
   }
   if (bareNumber.test(text)) return { ok: true, ms: Number(text) * 1_000 };
-  return parseSegments(text, v);
+  // Taurus writes `1m 30s` and `10 s` too: spaces between a number, its unit and the next part.
+  return parseSegments(text.replace(/\s+/g, ''), v);
 }
 
-/** `1h30m15.5s`: one or more number+unit segments, nothing else. */
+/** `1h30m15.5s`: one or more number+unit segments; a last number without unit is seconds (Taurus's `1m30`). */
 function parseSegments(text: string, original: string): DurationResult {
   let ms = 0;
   segment.lastIndex = 0;
   while (segment.lastIndex < text.length) {
+    const at = segment.lastIndex;
     const m = segment.exec(text);
-    if (m === null) return { ok: false, message: `${quote(original)} is not a duration` };
+    if (m === null) {
+      const rest = text.slice(at);
+      if (at > 0 && bareNumber.test(rest)) return { ok: true, ms: ms + Number(rest) * 1_000 };
+      return { ok: false, message: `${quote(original)} is not a duration` };
+    }
     ms += Number(m[1]) * unitMs[m[2] as keyof typeof unitMs];
   }
   if (text.length === 0) return { ok: false, message: `${quote(original)} is not a duration` };

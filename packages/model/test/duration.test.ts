@@ -19,6 +19,10 @@ test('parseDuration reads k6 and Taurus forms in milliseconds', () => {
     ['fractional bare number', 0.25, 250],
     ['zero', '0s', 0],
     ['surrounding spaces', ' 5s ', 5_000],
+    ['spaces between parts (Taurus)', '1m 30s', 90_000],
+    ['a space before the unit (Taurus)', '10 s', 10_000],
+    ['a last number without unit is seconds (Taurus)', '1m30', 90_000],
+    ['the same with a fraction', '1h0.5', 3_600_500],
   ];
   for (const [name, input, ms] of cases) assert.equal(parseDuration(input), ms, name);
 });
@@ -28,6 +32,8 @@ test('tryParseDuration refuses garbage and negatives with a message naming the v
     ['unknown unit', '10x', '"10x" is not a duration'],
     ['unit without number', 's', '"s" is not a duration'],
     ['trailing garbage', '10s!', '"10s!" is not a duration'],
+    ['two bare numbers', '1 30', '"1 30" is not a duration'],
+    ['a unit then a bad number', '1m30x', '"1m30x" is not a duration'],
     ['empty string', '', '"" is not a duration'],
     ['microseconds are not offered', '10us', '"10us" is not a duration'],
     ['negative string', '-5s', '"-5s" is negative; a duration is 0 or more'],
