@@ -4,6 +4,8 @@
  * assertions failing the right samples.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { test } from 'node:test';
 import { byLabel, runPlan, Target } from './jmx-kit.ts';
 
@@ -227,4 +229,30 @@ test('csv-sharing-modes.jmx: per thread every thread reads the rows from the top
     'bob',
     'carol',
   ]);
+});
+
+test('more-functions.jmx: __setProperty carries a value from setUp to the main group; __timeShift, __eval(Var), __split, __digest, __changeCase, __char, __escapeHtml, __isVarDefined, __threadGroupName, __machineName', async (t) => {
+  const target = await Target.start();
+  t.after(() => target.close());
+  await runPlan('more-functions.jmx', target);
+  const q = Object.fromEntries(target.at('/read')[0].query);
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  const ymd = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`;
+  assert.deepEqual(q, {
+    prop: 'from-setup',
+    tomorrow: ymd,
+    eval: '/root/x',
+    evalVar: '/root/x',
+    split: 'a|b||d',
+    part2: 'b',
+    parts: '4',
+    digest: createHash('sha256').update('abc').digest('hex'),
+    upper: 'ABC',
+    chars: 'Hi',
+    escaped: '&lt;a href=&quot;x&quot;&gt;',
+    defined: 'true',
+    undefined: 'false',
+    group: 'Readers',
+    machine: hostname(),
+  });
 });

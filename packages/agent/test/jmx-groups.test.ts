@@ -181,7 +181,7 @@ test('refused before any request, naming the element type, name and path in the 
     unsupported,
     /ThreadGroup "Users" > LoopController > BeanShellSampler "calc": BeanShellSampler is not supported/,
   );
-  assert.match(unsupported, /HTTPSamplerProxy "fine": function __evalVar is not supported/);
+  assert.match(unsupported, /HTTPSamplerProxy "fine": function __BeanShell is not supported/);
   assert.match(
     unsupported,
     /ThreadGroup "Users" > JSR223PostProcessor "groovy": JSR223PostProcessor is not supported \(use a Regular Expression/,

@@ -5,6 +5,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { compileCondition } from './expression.ts';
 import { formatTime } from './format-time.ts';
+import { moreFunctions } from './functions-more.ts';
 import type { Thread } from './scope.ts';
 import type { Complain, FunctionCall, Template } from './template.ts';
 
@@ -124,4 +125,5 @@ export const functionTable: Readonly<Record<string, Make>> = {
   __jexl3: expression,
   __groovy: expression,
   __javaScript: expression,
+  ...moreFunctions,
 };
