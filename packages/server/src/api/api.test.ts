@@ -41,6 +41,11 @@ describe('POST /api/scenarios', () => {
       assert.ok(field in got.body, `missing ${field}`);
     }
     assert.deepEqual(got.body.tags, ['checkout-api']);
+    // The seed's history items carry each run's final results.
+    assert.deepEqual(
+      got.body.history.map((h: { testRunId: string; results: unknown }) => [h.testRunId, h.results]),
+      [[created.body.testRunId, {}]],
+    );
     assert.equal(got.body.totalTestRuns, 1);
     assert.equal(got.body.taskIds.length, 1);
     assert.ok(['queued', 'provisioning'].includes(got.body.status));

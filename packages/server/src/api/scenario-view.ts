@@ -2,10 +2,10 @@
 import { isTerminal } from '../store/store.ts';
 import type { ApiContext } from './context.ts';
 import { notFound } from './errors.ts';
-import { runSummaryItem, tasksPerRegion, testFields, testStatus } from './views.ts';
+import { historyItem, tasksPerRegion, testFields, testStatus } from './views.ts';
 
 export interface ScenarioViewOptions {
-  /** Include every run's summary row (default true). */
+  /** Include every run's summary row with its results (default true). */
   readonly history?: boolean;
   /** Include the latest run's results (default true). */
   readonly latest?: boolean;
@@ -19,7 +19,7 @@ export async function scenarioView(ctx: ApiContext, testId: string, o: ScenarioV
   const baseline = await ctx.store.getBaseline(testId);
   const nextRun = (await ctx.store.getSchedule(testId))?.nextRun;
   const history =
-    o.history === false ? undefined : (await ctx.store.listRuns(testId, { limit: 100 })).runs.map(runSummaryItem);
+    o.history === false ? undefined : (await ctx.store.listRuns(testId, { limit: 100 })).runs.map(historyItem);
   return {
     ...testFields(test),
     status: testStatus(test, last, nextRun),

@@ -86,12 +86,28 @@ export function taskView(t: TaskRecord) {
   return rest;
 }
 
+/** The seed's `succPercent` ("NN.NN": successes of all requests), once the run has a summary. */
+export function succPercentOf(run: RunRecord): { succPercent?: string } {
+  const total = (run.summary as ServerRunSummary | undefined)?.totals;
+  if (!total) return {};
+  return {
+    succPercent: total.requests > 0 ? (((total.requests - total.failures) / total.requests) * 100).toFixed(2) : '0.00',
+  };
+}
+
+/**
+ * A run as `history[]` of `GET /api/scenarios/{testId}` lists it: the summary row plus, as the
+ * seed's history items carry them, the run's final `results` and `succPercent`.
+ */
+export function historyItem(run: RunRecord) {
+  return { ...runSummaryItem(run), results: run.results ?? {}, ...succPercentOf(run) };
+}
+
 /** The full test-run item (`GET …/testruns/{testRunId}`). */
 export function runItem(run: RunRecord, tasks: readonly TaskRecord[]) {
   const summary = run.summary as ServerRunSummary | undefined;
   const completeTasks: Record<string, number> = {};
   for (const t of tasks) if (t.resultStored) completeTasks[t.region] = (completeTasks[t.region] ?? 0) + 1;
-  const total = summary?.totals;
   return {
     testId: run.testId,
     testRunId: run.runId,
@@ -110,12 +126,7 @@ export function runItem(run: RunRecord, tasks: readonly TaskRecord[]) {
     ...(run.startSpreadMs !== undefined ? { startSpreadMs: run.startSpreadMs } : {}),
     results: run.results ?? {},
     ...(summary ? { summary } : {}),
-    ...(total
-      ? {
-          succPercent:
-            total.requests > 0 ? (((total.requests - total.failures) / total.requests) * 100).toFixed(2) : '0.00',
-        }
-      : {}),
+    ...succPercentOf(run),
     completeTasks,
     taskIds: tasks.map((t) => t.taskId),
     tasks: tasks.map(taskView),
