@@ -156,6 +156,18 @@ describe('POST /api/scenarios', () => {
     assert.equal(nothing.status, 404);
     assert.equal((await t.call('GET', '/api/scenarios/unknownTest', { token: 'viewer' })).body.code, 'TEST_NOT_FOUND');
     assert.equal((await t.call('GET', '/api/scenarios?bogus=1', { token: 'viewer' })).body.code, 'INVALID_QUERY');
+    // JSON.parse takes 100,000 nested lists, but storing them would overflow the stack (a 500).
+    const deep = await t.server.app.inject({
+      method: 'POST',
+      url: '/api/scenarios',
+      headers: { authorization: `Bearer ${t.tokens.editor}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(seedBody(target, { saveOnly: true })).replace(
+        '"body":""',
+        `"body":${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      ),
+    });
+    assert.equal(deep.statusCode, 400, deep.body);
+    assert.deepEqual(JSON.parse(deep.body).problems, [{ message: 'nests deeper than 64 levels' }]);
   });
 });
 

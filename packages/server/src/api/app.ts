@@ -8,7 +8,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { allows } from '../auth/roles.ts';
 import { serveConsole } from './console-files.ts';
 import type { ApiContext } from './context.ts';
-import { HttpError } from './errors.ts';
+import { badRequest, HttpError } from './errors.ts';
+import { maxJsonDepth, nestsDeeperThan } from './json-depth.ts';
 import { metricsRoutes, PlatformMetrics } from './metrics-route.ts';
 import { oidcRoutes } from './oidc-routes.ts';
 import { openApiDocument } from './openapi.ts';
@@ -111,6 +112,9 @@ function register(app: FastifyInstance, ctx: ApiContext, r: AnyRoute): void {
     handler: async (req: FastifyRequest, reply: FastifyReply) => {
       if (!r.rawBody && Buffer.isBuffer(req.body)) {
         throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'send JSON with Content-Type: application/json');
+      }
+      if (!r.rawBody && nestsDeeperThan(req.body, maxJsonDepth)) {
+        throw badRequest('INVALID_REQUEST_BODY', [{ message: `nests deeper than ${maxJsonDepth} levels` }]);
       }
       const params = parsePart(r.params, req.params, 'INVALID_PARAMETER');
       const query = parsePart(r.query, req.query ?? {}, 'INVALID_QUERY');
