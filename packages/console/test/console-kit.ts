@@ -1,10 +1,11 @@
 /**
  * What the console's browser tests stand on: Debian's Chromium (installed when missing), the
  * console built fresh from its sources, a real dlt server in this process whose local launcher
- * starts real `dlt agent` processes, a loopback target that counts its requests, and a folder
+ * starts real `dlt agent` processes (region `local`), one more agent process serving region
+ * `remote` as an agent on another machine would, a loopback target that counts its requests, and a folder
  * for the screenshots. Everything started here is stopped by `close`.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -89,6 +90,9 @@ async function startTarget(): Promise<Target & { close(): Promise<void> }> {
   };
 }
 
+/** The region of the one extra agent the rig starts (a second region beside `local`). */
+export const remoteRegion = 'remote';
+
 export interface Rig {
   readonly server: RunningServer;
   readonly target: Target;
@@ -130,11 +134,16 @@ export async function startRig(): Promise<Rig> {
     stops.push(() => server.close());
     const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     stops.push(() => browser.close());
-    const adminToken = (
-      (await (
-        await api(server.url, 'POST', '/api/auth/login', undefined, { username: 'admin', password: adminPassword })
-      ).body) as { token: string }
-    ).token;
+    const login = await api(server.url, 'POST', '/api/auth/login', undefined, {
+      username: 'admin',
+      password: adminPassword,
+    });
+    const adminToken = (login.body as { token: string }).token;
+    // A second region: one long-lived agent, as on another machine, with two slots.
+    const minted = await api(server.url, 'POST', '/api/tokens', adminToken, { name: 'remote agent', role: 'agent' });
+    const agent = startAgent(server.url, (minted.body as { token: string }).token);
+    stops.push(() => stopProcess(agent));
+    await waitForRegion(server.url, adminToken, remoteRegion);
     return {
       server,
       target,
@@ -144,10 +153,7 @@ export async function startRig(): Promise<Rig> {
         return context.newPage();
       },
       authHeader: async () => ({ authorization: `Bearer ${adminToken}` }),
-      api: async (method, path, body) => {
-        const res = await api(server.url, method, path, adminToken, body);
-        return { status: res.status, body: await res.body };
-      },
+      api: (method, path, body) => api(server.url, method, path, adminToken, body),
       async shot(page, name) {
         await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: true });
       },
@@ -169,7 +175,46 @@ async function api(base: string, method: string, path: string, token?: string, b
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
-  return { status: res.status, body: Promise.resolve(text ? (JSON.parse(text) as unknown) : undefined) };
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+function startAgent(url: string, token: string): ChildProcess {
+  const bin = join(repoRoot, 'packages', 'cli', 'src', 'bin.ts');
+  const args = [
+    'agent',
+    '--server',
+    url,
+    '--token',
+    token,
+    '--region',
+    remoteRegion,
+    '--name',
+    'remote-1',
+    '--slots',
+    '2',
+  ];
+  return spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
+}
+
+async function stopProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const closed = new Promise((r) => proc.once('close', r));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 3_000);
+  await closed;
+  clearTimeout(timer);
+}
+
+async function waitForRegion(url: string, token: string, region: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    last = (await api(url, 'GET', '/api/regions', token)).body;
+    const regions = (last as { regions?: { region: string; freeSlots: number }[] }).regions ?? [];
+    if (regions.some((r) => r.region === region && r.freeSlots > 0)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no agent of region ${region} joined within 15 s; GET /api/regions: ${JSON.stringify(last)}`);
 }
 
 /** The bytes of a zip holding `files`, stored uncompressed (enough for an upload test). */

@@ -36,6 +36,16 @@ export function ErrorNote({ error, title = 'That did not work' }: { error: unkno
   );
 }
 
+/** Why a run failed, as the server wrote it: every line (a script's problems come one per line). */
+export function FailureReason({ reason, title }: { reason: string; title: string }) {
+  return (
+    <div className="state error" role="alert">
+      <strong>{title}.</strong>
+      <pre className="reason">{reason}</pre>
+    </div>
+  );
+}
+
 /** Loading, error, or the children built from the data. */
 export function Gate<T>({
   data,

@@ -16,6 +16,10 @@ export interface ChartSeries {
 
 export const palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
+/** Colours for regions, apart from the metric colours above so a region's line never looks like a metric's. */
+export const regionPalette = ['#0891b2', '#db2777', '#ca8a04', '#4b5563', '#65a30d', '#7c2d12', '#0f766e', '#a21caf'];
+export const regionColor = (i: number) => regionPalette[i % regionPalette.length];
+
 interface Props {
   readonly title: string;
   readonly x: readonly number[];
@@ -24,6 +28,39 @@ interface Props {
   readonly height?: number;
   /** Show x as seconds from the start rather than clock time (overlaid runs). */
   readonly relative?: boolean;
+}
+
+const day = 86400;
+const secondSteps = [
+  1,
+  2,
+  5,
+  10,
+  15,
+  30,
+  60,
+  120,
+  300,
+  600,
+  900,
+  1800,
+  3600,
+  7200,
+  14400,
+  43200,
+  day,
+  7 * day,
+  30 * day,
+  365 * day,
+];
+
+/** Epoch seconds as the reader's wall clock: `14:05:09`, `14:05` or `12-24` as the tick step grows. */
+function clock(epochSeconds: number, step: number): string {
+  const d = new Date(epochSeconds * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (step >= day) return `${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+  if (step >= 60) return `${two(d.getHours())}:${two(d.getMinutes())}`;
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 function options(p: Props, width: number): uPlot.Options {
@@ -37,7 +74,9 @@ function options(p: Props, width: number): uPlot.Options {
       {
         stroke: '#64748b',
         grid: { stroke: '#e2e8f0' },
-        ...(p.relative ? { values: (_u, v) => v.map((s) => `${s}s`) } : {}),
+        // Whole seconds only: the data has one point per second, and sub-second ticks read as noise.
+        incrs: secondSteps,
+        values: (_u, v, _axis, _space, step) => v.map((s) => (p.relative ? `${s}s` : clock(s, step))),
       },
       {
         stroke: '#64748b',

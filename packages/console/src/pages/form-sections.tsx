@@ -200,7 +200,15 @@ export function LoadSection({ form, set, err }: SectionProps) {
               />
             )}
           </Field>
-          <Field label="Iterations per user" hint="Empty: until the time is up" error={err('load.iterations')}>
+          <Field
+            label={form.testType === 'simple' ? 'Iterations per user' : 'Iterations'}
+            hint={
+              form.testType === 'simple'
+                ? 'Empty: until the time is up'
+                : "Shared by each task's users; they replace the script's own loop count"
+            }
+            error={err('load.iterations')}
+          >
             {(id, d) => (
               <input
                 id={id}

@@ -9,9 +9,9 @@ import { canEdit } from '../api/session.ts';
 import { useConfirm } from '../components/confirm.tsx';
 import { Link } from '../components/link.tsx';
 import { useSession } from '../components/session-context.tsx';
-import { Empty, ErrorNote, Gate } from '../components/states.tsx';
+import { Empty, ErrorNote, FailureReason, Gate } from '../components/states.tsx';
 import { isActive, StatusBadge } from '../components/status-badge.tsx';
-import { type ChartSeries, palette, TimeChart } from '../components/time-chart.tsx';
+import { type ChartSeries, palette, regionColor, TimeChart } from '../components/time-chart.tsx';
 import { useApi } from '../components/use-api.ts';
 import { duration, ms, num, when } from '../lib/format.ts';
 import { type LivePoint, LiveSeries } from '../lib/live-series.ts';
@@ -105,7 +105,7 @@ function RegionCharts({ series }: { series: LiveSeries }) {
   const lines = (pick: (p: LivePoint) => number) =>
     regions.map((r, i) => ({
       label: r,
-      color: palette[i % palette.length],
+      color: regionColor(i),
       values: x.map((t) => (per[i].has(t) ? pick(per[i].get(t)!) : null)),
     }));
   return (
@@ -307,7 +307,7 @@ export function RunPage({ testId, runId }: { testId: string; runId: string }) {
             )}
           </div>
           {cancelError ? <ErrorNote error={cancelError} /> : null}
-          {r.errorReason && <ErrorNote error={new Error(r.errorReason)} title="The run failed" />}
+          {r.errorReason && <FailureReason reason={r.errorReason} title="The run failed" />}
           {isActive(r.status) ? (
             <LiveView
               run={r}

@@ -8,7 +8,7 @@ import type { LabelSummary, RunSummary, SnapshotTimes, TimeStats } from '@dlt/mo
 import { useState } from 'react';
 import { useSession } from '../components/session-context.tsx';
 import { Empty, ErrorNote } from '../components/states.tsx';
-import { type ChartSeries, palette, TimeChart } from '../components/time-chart.tsx';
+import { type ChartSeries, palette, regionColor, TimeChart } from '../components/time-chart.tsx';
 import { toCsv } from '../lib/csv.ts';
 import { download } from '../lib/download.ts';
 import { bytes, duration, ms, num, percent } from '../lib/format.ts';
@@ -47,7 +47,7 @@ export function TimelineCharts({ timeline }: { timeline: readonly TimelinePoint[
       ? regions.map((r, i) =>
           line(
             r,
-            palette[(i + 3) % palette.length],
+            regionColor(i),
             timeline.map((p) => (p.regions[r] ? pick(p.regions[r]) : null)),
           ),
         )

@@ -9,7 +9,7 @@ import { canEdit } from '../api/session.ts';
 import { useConfirm } from '../components/confirm.tsx';
 import { Link } from '../components/link.tsx';
 import { useSession } from '../components/session-context.tsx';
-import { Empty, ErrorNote, Gate } from '../components/states.tsx';
+import { Empty, ErrorNote, FailureReason, Gate } from '../components/states.tsx';
 import { isActive, StatusBadge } from '../components/status-badge.tsx';
 import { palette, TimeChart } from '../components/time-chart.tsx';
 import { useApi } from '../components/use-api.ts';
@@ -299,7 +299,7 @@ export function TestPage({ testId }: { testId: string }) {
             </div>
           </div>
           {error ? <ErrorNote error={error} /> : null}
-          {s.errorReason && <ErrorNote error={new Error(s.errorReason)} title="The last run failed" />}
+          {s.errorReason && <FailureReason reason={s.errorReason} title="The last run failed" />}
           <div className="two-col">
             <Settings s={s} />
             {s.testRunId && isActive(s.status) ? (
