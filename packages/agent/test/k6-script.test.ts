@@ -130,3 +130,31 @@ test('http.file in an object body makes a multipart/form-data upload', async () 
     ].join('\r\n'),
   );
 });
+
+test('res.html() and parseHTML select from a page as k6 does (find, attr, text, map, eq, val, parent, closest)', async () => {
+  await using target = await K6Target.start({
+    '/login': (r, res) =>
+      res.end(
+        r.method === 'GET'
+          ? `<html><body><h1>Sign <b>in</b></h1><form><input name="csrf" value="tok-7">
+             <select name="country"><option value="fr">France</option><option value="de" selected>Germany</option></select>
+             <textarea>hello</textarea></form>
+             <ul class="items"><li><a href="/a">A</a></li><li><a href="/b">B</a></li></ul></body></html>`
+          : 'ok',
+      ),
+  });
+  await runFixture('html-form.js', target);
+  const posted = new URLSearchParams(target.at('/login').find((r) => r.method === 'POST')?.body);
+  assert.deepEqual(Object.fromEntries(posted), {
+    csrf: 'tok-7',
+    title: 'Sign in',
+    links: '/a,/b',
+    second: 'B',
+    count: '2',
+    country: 'de',
+    note: 'hello',
+    parent: 'li',
+    missing: 'fallback',
+    closest: 'items',
+  });
+});

@@ -7,6 +7,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { HttpResponse, ScriptMetric, VuContext } from '@dlt/model';
 import { tryParseDuration } from '@dlt/model';
 import type { FileReader } from './files.ts';
+import { HtmlDocs } from './html-docs.ts';
 import type { MetricRegistry } from './metric-registry.ts';
 
 /** The functions the runtime calls (see runtime/vu-runtime.js and runtime/http-runtime.js). */
@@ -77,7 +78,13 @@ export function makeHost(deps: HostDeps, state: HostState): VuHost {
     return state.ctx;
   };
   const record = (point: ScriptMetric) => state.ctx?.metric?.(point);
+  const html = new HtmlDocs();
+  const idList = (json: string) => (JSON.parse(String(json)) as unknown[]).map((n) => Number(n));
   return guarded(deps.realmError, {
+    htmlParse: (text: string) => html.parse(String(text)),
+    htmlFind: (doc: number, ids: string, selector: string) => html.find(Number(doc), idList(ids), String(selector)),
+    htmlRead: (doc: number, ids: string, what: string, arg: string) =>
+      html.read(Number(doc), idList(ids), String(what), String(arg ?? '')),
     now: () => performance.now(),
     aborted: () => state.ctx?.signal.aborted ?? false,
     budgetMs: () => deps.budgetMs,

@@ -162,6 +162,102 @@ function dltK6Http(host, util) {
     return cur;
   }
 
+  /**
+   * k6's Selection (a jQuery-like set of nodes): the nodes stay on the host, named by numbers;
+   * every method asks the host and wraps what comes back in a new Selection of this realm.
+   */
+  class Selection {
+    constructor(doc, ids) {
+      this.doc = doc;
+      this.ids = ids;
+    }
+    get length() {
+      return this.ids.length;
+    }
+    size() {
+      return this.ids.length;
+    }
+    _set(json) {
+      return new Selection(this.doc, JSON.parse(json));
+    }
+    _read(what, arg) {
+      return host.htmlRead(this.doc, JSON.stringify(this.ids), what, arg === undefined ? '' : String(arg));
+    }
+    find(selector) {
+      return this._set(host.htmlFind(this.doc, JSON.stringify(this.ids), String(selector)));
+    }
+    text() {
+      return this._read('text');
+    }
+    html() {
+      return this._read('html');
+    }
+    attr(name, fallback) {
+      const v = this._read('attr', name);
+      return v === undefined ? fallback : v;
+    }
+    val() {
+      return this._read('val');
+    }
+    nodeName() {
+      return this._read('name');
+    }
+    children(selector) {
+      return this._set(this._read('children', selector));
+    }
+    parent() {
+      return this._set(this._read('parent'));
+    }
+    next(selector) {
+      return this._set(this._read('next', selector));
+    }
+    prev(selector) {
+      return this._set(this._read('prev', selector));
+    }
+    closest(selector) {
+      return this._set(this._read('closest', selector));
+    }
+    filter(selector) {
+      return this._set(this._read('filter', selector));
+    }
+    is(selector) {
+      return this.filter(selector).size() > 0;
+    }
+    eq(i) {
+      const n = i < 0 ? this.ids.length + i : i;
+      return new Selection(this.doc, this.ids[n] === undefined ? [] : [this.ids[n]]);
+    }
+    get(i) {
+      return this.eq(i);
+    }
+    first() {
+      return this.eq(0);
+    }
+    last() {
+      return this.eq(-1);
+    }
+    slice(start, end) {
+      return new Selection(this.doc, this.ids.slice(start, end));
+    }
+    toArray() {
+      return this.ids.map((id) => new Selection(this.doc, [id]));
+    }
+    each(fn) {
+      this.toArray().forEach((s, i) => {
+        fn(i, s);
+      });
+      return this;
+    }
+    map(fn) {
+      return this.toArray().map((s, i) => fn(i, s));
+    }
+  }
+
+  /** `k6/html` parseHTML: the document as a Selection of its root. */
+  function parseHTML(text) {
+    return new Selection(host.htmlParse(String(text)), [0]);
+  }
+
   class Response {
     json(selector) {
       if (this.body === null || this.body === undefined) throw new Error('the response has no body to read as JSON');
@@ -169,8 +265,15 @@ function dltK6Http(host, util) {
       return jsonPath(JSON.parse(text), selector);
     }
 
-    html() {
-      throw new Error('res.html() is not supported by dlt; use res.body with a regular expression');
+    html(selector) {
+      const text =
+        this.body === null || this.body === undefined
+          ? ''
+          : typeof this.body === 'string'
+            ? this.body
+            : toText(this.body);
+      const doc = parseHTML(text);
+      return selector === undefined ? doc : doc.find(selector);
     }
 
     clickLink() {
@@ -344,6 +447,7 @@ function dltK6Http(host, util) {
   };
   return {
     http,
+    html: { parseHTML },
     configure(options) {
       if (options.discardResponseBodies === true) defaultResponseType = 'none';
       if (typeof options.maxRedirects === 'number') maxRedirects = options.maxRedirects;

@@ -237,6 +237,7 @@ function dltK6Runtime(host, shared, makeHttp) {
     k6,
     'k6/http': httpParts.http,
     'k6/data': { SharedArray },
+    'k6/html': httpParts.html,
     'k6/metrics': {
       Counter: class Counter extends Metric {
         constructor(name) {
