@@ -1,9 +1,10 @@
 /** `dlt start` arguments: flags over the environment over the defaults, and every bad one named. */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { DltError } from '@dlt/model';
-import { parseServerArgs } from './server.ts';
+import { listenError, parseServerArgs } from './server.ts';
 
 test('defaults, environment and flags', () => {
   assert.deepEqual(parseServerArgs([], {}), { port: 8080, host: '127.0.0.1', data: resolve('.dlt/data') });
@@ -36,4 +37,23 @@ test('bad arguments name the flag', () => {
     () => parseServerArgs(['--bogus'], {}),
     (e) => DltError.is(e),
   );
+});
+
+test('a taken port is said plainly, naming the address and the flag', async () => {
+  const first = createServer();
+  await new Promise<void>((done) => first.listen(0, '127.0.0.1', done));
+  const port = (first.address() as { port: number }).port;
+  const second = createServer();
+  const err = await new Promise<Error>((done) => {
+    second.once('error', done);
+    second.listen(port, '127.0.0.1');
+  });
+  first.close();
+  const explained = listenError(err, '127.0.0.1', port);
+  assert.ok(explained && DltError.is(explained));
+  assert.equal(
+    explained.message,
+    `cannot listen on 127.0.0.1:${port}: the port is in use (another dlt server?); choose another with --port or DLT_PORT`,
+  );
+  assert.equal(listenError(new Error('other'), '127.0.0.1', port), undefined);
 });

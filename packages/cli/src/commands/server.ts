@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mcpEndpoint } from '@dlt/mcp';
-import { badInput, type Problem } from '@dlt/model';
+import { badInput, DltError, ErrorCode, type Problem } from '@dlt/model';
 import {
   artifactsConfigFromEnv,
   launchersConfigFrom,
@@ -124,6 +124,8 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     // The read-only MCP tools over streamable HTTP at /mcp (the server itself does not import them).
     plugins: [mcpEndpoint()],
     log,
+  }).catch((e: unknown) => {
+    throw listenError(e, args.host, args.port) ?? e;
   });
   process.stdout.write(`dlt server listening on ${server.url}  (data in ${args.data})\n`);
   process.stdout.write(`web console: ${server.url}/\n`);
@@ -146,4 +148,17 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
   });
   await server.close();
   return exitCodes.ok;
+}
+
+/** Why the server could not take its address, as a plain error (exit 1) rather than a stack. */
+export function listenError(e: unknown, host: string, port: number): DltError | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const reasons: Readonly<Record<string, string>> = {
+    EADDRINUSE: 'the port is in use (another dlt server?); choose another with --port or DLT_PORT',
+    EACCES: 'this user may not take that port; choose one above 1023 with --port or DLT_PORT',
+    EADDRNOTAVAIL: `${host} is not an address of this machine; choose another with --host or DLT_HOST`,
+  };
+  const reason = code === undefined ? undefined : reasons[code];
+  return reason === undefined ? undefined : new DltError(ErrorCode.Internal, `cannot listen on ${where}: ${reason}`);
 }
