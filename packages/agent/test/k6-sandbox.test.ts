@@ -13,7 +13,7 @@ const at = (name: string) => join(k6Fixtures, name);
 test('unsupported imports, functions and globals are refused by name and line', async (t) => {
   const cases: [fixture: string, lines: string[]][] = [
     ['unsupported-module.js', [`${at('unsupported-module.js')}:2 k6/ws: WebSockets are not supported yet`]],
-    ['unsupported-function.js', [`${at('unsupported-function.js')}:4 http.cookieJar (k6/http) is not supported`]],
+    ['unsupported-function.js', [`${at('unsupported-function.js')}:4 http.CookieJar (k6/http) is not supported`]],
     [
       'remote-module.js',
       [

@@ -158,3 +158,14 @@ test('res.html() and parseHTML select from a page as k6 does (find, attr, text, 
     closest: 'items',
   });
 });
+
+test('http.cookieJar(): cookies set by the script are sent, read back with the server’s, and deleted', async () => {
+  await using target = await K6Target.start({
+    '/one': (_r, res) => res.writeHead(200, { 'set-cookie': 'srv=1; Path=/' }).end(),
+  });
+  await runFixture('cookie-jar.js', target);
+  assert.equal(target.at('/one')[0].headers.cookie, 'session=abc');
+  const two = target.at('/two')[0];
+  assert.equal(two.headers.cookie, 'srv=1');
+  assert.deepEqual(JSON.parse(two.query.get('seen') ?? ''), { session: ['abc'], srv: ['1'] });
+});

@@ -19,6 +19,7 @@ export const k6Modules = {
     'request',
     'batch',
     'file',
+    'cookieJar',
     'asyncRequest',
     'url',
     'expectedStatuses',

@@ -96,6 +96,42 @@ function dltK6Http(host, util) {
     return [...pairs].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
+  /** `http.cookieJar()`: the VU's own jar, to read and set its cookies. */
+  const vuJar = {
+    cookiesForURL(target) {
+      const url = parseUrl(String(target));
+      const out = {};
+      for (const c of jar.values()) {
+        const domainOk = url.hostname === c.domain || url.hostname.endsWith(`.${c.domain}`);
+        if (domainOk && url.pathname.startsWith(c.path)) out[c.name] = [...(out[c.name] ?? []), c.value];
+      }
+      return out;
+    },
+    set(target, name, value, options) {
+      const url = parseUrl(String(target));
+      const o = options ?? {};
+      const cookie = {
+        name: String(name),
+        value: String(value),
+        domain: o.domain ? String(o.domain).replace(/^\./, '') : url.hostname,
+        path: o.path ? String(o.path) : '/',
+        http_only: Boolean(o.http_only),
+        secure: Boolean(o.secure),
+        max_age: Number(o.max_age ?? 0),
+        expires: 0,
+      };
+      jar.set(`${cookie.domain}|${cookie.name}`, cookie);
+    },
+    delete(target, name) {
+      const url = parseUrl(String(target));
+      for (const [key, c] of jar) if (c.name === String(name) && url.hostname.endsWith(c.domain)) jar.delete(key);
+    },
+    clear(target) {
+      const url = parseUrl(String(target));
+      for (const [key, c] of jar) if (url.hostname.endsWith(c.domain)) jar.delete(key);
+    },
+  };
+
   /** `http.file(data, filename, contentType)`: a file part of a multipart body. */
   class FileData {
     constructor(data, filename, contentType) {
@@ -436,6 +472,7 @@ function dltK6Http(host, util) {
     options: (u, body, params) => request('OPTIONS', u, body, params),
     request,
     file: (data, filename, contentType) => new FileData(data, filename, contentType),
+    cookieJar: () => vuJar,
     asyncRequest: request,
     batch,
     url,
