@@ -1,85 +1,68 @@
 /**
- * The console's pure helpers: live snapshots summed per second across tasks and regions, the
+ * The console's pure helpers: the live view's merged seconds (total and per region), the
  * planned length of a test, CSV export, the tone of a compared change, and number formats.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Snapshot, SnapshotStats } from '@dlt/model';
+import type { LiveSecond, LiveSecondPart, LiveStats } from '@dlt/client';
 import { toneOf } from './compare-tone.ts';
 import { toCsv } from './csv.ts';
 import { duration, ms, num, signed } from './format.ts';
 import { LiveSeries } from './live-series.ts';
 import { plannedMs } from './plan-length.ts';
 
-function stats(requests: number, failures: number, p95: number): SnapshotStats {
+function stats(requests: number, failures: number, p95: number): LiveStats {
   const rt = { min: 1, mean: p95 / 2, p50: p95 / 2, p90: p95, p95, p99: p95 * 2, max: p95 * 3 };
-  return {
-    requests,
-    failures,
-    bytesSent: 0,
-    bytesReceived: 0,
-    statusCodes: {},
-    errors: {},
-    responseTime: rt,
-    histogram: '',
-  };
+  return { requests, failures, bytesSent: 0, bytesReceived: 0, statusCodes: {}, errors: {}, responseTime: rt };
 }
 
-function snap(at: number, requests: number, failures: number, p95: number, vus: number, label = 'home'): Snapshot {
-  return {
-    at,
-    durationMs: 1000,
-    totals: stats(requests, failures, p95),
-    labels: { [label]: stats(requests, failures, p95) },
-    iterations: requests,
-    interruptedIterations: 0,
-    droppedIterations: 0,
-    vus,
-    vusMax: vus,
-  };
+function part(requests: number, failures: number, p95: number, vus: number, label = 'home'): LiveSecondPart {
+  const s = stats(requests, failures, p95);
+  return { durationMs: 1000, totals: s, labels: { [label]: s }, iterations: requests, vus, vusMax: vus };
+}
+
+/** A merged second as the server sends it: the whole run and each region's part. */
+function second(at: number, regions: Record<string, LiveSecondPart>, whole: LiveSecondPart): LiveSecond {
+  return { runId: 'r1', at, tasks: Object.keys(regions).length, regions, ...whole };
 }
 
 describe('LiveSeries', () => {
-  test('sums tasks per second, per region, and bounds percentiles by the worst task', () => {
+  test("shows the server's merged seconds as they are: rates, exact percentiles, VUs, per region", () => {
     const s = new LiveSeries();
-    s.add('t0', 'local', snap(1000, 100, 1, 10, 5));
-    s.add('t1', 'local', snap(1000, 50, 0, 30, 5));
-    s.add('t2', 'eu', snap(1000, 20, 2, 5, 2, 'api'));
-    s.add('t0', 'local', snap(2000, 80, 0, 12, 5));
+    s.add(second(1000, { local: part(150, 1, 30, 10), eu: part(20, 2, 5, 2, 'api') }, part(170, 3, 28, 12)));
+    s.add(second(2000, { local: part(80, 0, 12, 5) }, { ...part(80, 0, 12, 5), durationMs: 500 }));
     assert.deepEqual(s.regions(), ['eu', 'local']);
-    const all = s.points();
     assert.deepEqual(
-      all.map((p) => [p.t, p.rps, p.errors, p.vus, p.p95]),
+      s.points().map((p) => [p.t, p.rps, p.errors, p.vus, p.p95]),
       [
-        [1, 170, 3, 12, 30],
-        [2, 80, 0, 5, 12],
+        [1, 170, 3, 12, 28],
+        [2, 160, 0, 5, 12],
       ],
+      'the merged p95 (28) is shown, not the worst region (30); a short window scales the rate',
     );
     assert.deepEqual(
-      s.points('eu').map((p) => [p.t, p.rps]),
-      [[1, 20]],
+      s.points('eu').map((p) => [p.t, p.rps, p.p95]),
+      [[1, 20, 5]],
     );
     assert.deepEqual(s.totals(), { requests: 250, failures: 3 });
     assert.deepEqual(
-      s.labels().map((l) => [l.label, l.requests, l.failures]),
-      [
-        ['api', 20, 2],
-        ['home', 230, 1],
-      ],
+      s.labels().map((l) => [l.label, l.requests, l.failures, l.rps, l.p95]),
+      [['home', 250, 3, 160, 12]],
     );
   });
 
-  test('a repeated snapshot of a task and second replaces the first, never counts twice', () => {
+  test('a second sent again (a late part merged in) replaces the first, never counts twice', () => {
     const s = new LiveSeries();
-    s.add('t0', 'local', snap(1000, 100, 0, 10, 5));
-    s.add('t0', 'local', snap(1000, 120, 0, 10, 5));
+    s.add(second(1000, { local: part(100, 0, 10, 5) }, part(100, 0, 10, 5)));
+    s.add(second(1000, { local: part(120, 0, 10, 5) }, part(120, 0, 10, 5)));
     assert.deepEqual(s.totals(), { requests: 120, failures: 0 });
+    assert.equal(s.points().length, 1);
     assert.equal(s.points()[0].rps, 120);
   });
 
-  test('keeps only the newest seconds', () => {
+  test('keeps only the newest seconds for the charts, and every second in the totals', () => {
     const s = new LiveSeries(3);
-    for (let i = 1; i <= 10; i++) s.add('t0', 'local', snap(i * 1000, 1, 0, 1, 1));
+    for (let i = 1; i <= 10; i++) s.add(second(i * 1000, { local: part(1, 0, 1, 1) }, part(1, 0, 1, 1)));
     assert.deepEqual(
       s.points().map((p) => p.t),
       [8, 9, 10],

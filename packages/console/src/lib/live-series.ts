@@ -1,11 +1,10 @@
 /**
- * The live view's numbers: every task's per-second snapshot from the run's stream, summed per
- * second across tasks (all of them, or one region's). Counts and VUs add up exactly. A second's
- * percentiles are the highest any task reported — a bound, not a merge, since the console does
- * not decode histograms; the run's results afterwards are merged exactly. Memory is bounded by
- * the seconds kept, never by the number of requests.
+ * The live view's numbers: the run's merged seconds from the live stream (`second` events), each
+ * merged by the server from every task's histograms, in total and per region — so the
+ * percentiles shown live are exact, not a bound. A second sent again (a late part merged in)
+ * replaces the earlier version. Memory is bounded by the seconds kept, never by the requests.
  */
-import type { Snapshot } from '@dlt/model';
+import type { LiveSecond, LiveSecondPart } from '@dlt/client';
 
 /** One second of the chart. */
 export interface LivePoint {
@@ -19,7 +18,7 @@ export interface LivePoint {
   readonly vus: number;
 }
 
-/** A row of the per-label table: totals so far, and the latest complete second. */
+/** A row of the per-label table: totals over the seconds seen, and the newest second. */
 export interface LiveLabel {
   readonly label: string;
   readonly requests: number;
@@ -28,39 +27,42 @@ export interface LiveLabel {
   readonly p95: number;
 }
 
-interface TaskSecond {
-  readonly region: string;
-  readonly snapshot: Snapshot;
+const perSecond = (count: number, durationMs: number) => (count * 1000) / (durationMs > 0 ? durationMs : 1000);
+
+function point(at: number, part: LiveSecondPart): LivePoint {
+  const rt = part.totals.responseTime;
+  return {
+    t: at / 1000,
+    rps: perSecond(part.totals.requests, part.durationMs),
+    errors: perSecond(part.totals.failures, part.durationMs),
+    p50: rt.p50,
+    p95: rt.p95,
+    p99: rt.p99,
+    vus: part.vus,
+  };
 }
 
 export class LiveSeries {
-  readonly #seconds = new Map<number, Map<string, TaskSecond>>();
+  readonly #seconds = new Map<number, LiveSecond>();
   readonly #labelTotals = new Map<string, { requests: number; failures: number }>();
-  readonly #regions = new Set<string>();
   readonly #total = { requests: 0, failures: 0 };
   readonly #keep: number;
 
-  /** `keepSeconds`: the newest seconds held for the charts. */
+  /** `keepSeconds`: the newest seconds held for the charts (totals count every second seen). */
   constructor(keepSeconds = 3600) {
     this.#keep = keepSeconds;
   }
 
-  /** Adds a task's snapshot; a repeat of the same task and second replaces the first. */
-  add(taskId: string, region: string, snapshot: Snapshot): void {
-    this.#regions.add(region);
-    const second = this.#seconds.get(snapshot.at) ?? new Map<string, TaskSecond>();
-    const before = second.get(taskId);
-    if (before) this.#count(before.snapshot, -1);
-    second.set(taskId, { region, snapshot });
-    this.#count(snapshot, 1);
-    this.#seconds.set(snapshot.at, second);
-    if (this.#seconds.size > this.#keep) {
-      const oldest = Math.min(...this.#seconds.keys());
-      this.#seconds.delete(oldest);
-    }
+  /** Adds a merged second; a second sent again replaces the one before. */
+  add(second: LiveSecond): void {
+    const before = this.#seconds.get(second.at);
+    if (before) this.#count(before, -1);
+    this.#count(second, 1);
+    this.#seconds.set(second.at, second);
+    if (this.#seconds.size > this.#keep) this.#seconds.delete(Math.min(...this.#seconds.keys()));
   }
 
-  #count(s: Snapshot, sign: 1 | -1): void {
+  #count(s: LiveSecond, sign: 1 | -1): void {
     this.#total.requests += sign * s.totals.requests;
     this.#total.failures += sign * s.totals.failures;
     for (const [label, stats] of Object.entries(s.labels)) {
@@ -71,57 +73,44 @@ export class LiveSeries {
     }
   }
 
-  regions(): string[] {
-    return [...this.#regions].sort();
+  #ordered(): LiveSecond[] {
+    return [...this.#seconds.values()].sort((a, b) => a.at - b.at);
   }
 
-  /** Seconds in order, summed over every task (or one region's). */
+  /** The regions any second came from. */
+  regions(): string[] {
+    return [...new Set(this.#ordered().flatMap((s) => Object.keys(s.regions)))].sort();
+  }
+
+  /** Seconds in order, for the whole run or one region. */
   points(region?: string): LivePoint[] {
     const out: LivePoint[] = [];
-    for (const at of [...this.#seconds.keys()].sort((a, b) => a - b)) {
-      const tasks = [...this.#seconds.get(at)!.values()].filter((t) => region === undefined || t.region === region);
-      if (tasks.length === 0) continue;
-      let requests = 0;
-      let failures = 0;
-      let vus = 0;
-      let durationMs = 0;
-      const p = { p50: 0, p95: 0, p99: 0 };
-      for (const { snapshot: s } of tasks) {
-        requests += s.totals.requests;
-        failures += s.totals.failures;
-        vus += s.vus;
-        durationMs = Math.max(durationMs, s.durationMs);
-        p.p50 = Math.max(p.p50, s.totals.responseTime.p50);
-        p.p95 = Math.max(p.p95, s.totals.responseTime.p95);
-        p.p99 = Math.max(p.p99, s.totals.responseTime.p99);
-      }
-      const per = 1000 / (durationMs > 0 ? durationMs : 1000);
-      out.push({ t: at / 1000, rps: requests * per, errors: failures * per, vus, ...p });
+    for (const s of this.#ordered()) {
+      const part = region === undefined ? s : s.regions[region];
+      if (part) out.push(point(s.at, part));
     }
     return out;
   }
 
-  /** Per label: totals so far; rate and p95 of the newest second any task reported. */
+  /** Per label: totals over the seconds seen; rate and p95 of the newest second. */
   labels(): LiveLabel[] {
-    const newest = Math.max(-Infinity, ...this.#seconds.keys());
-    const last = this.#seconds.get(newest);
+    const newest = this.#ordered().at(-1);
     return [...this.#labelTotals]
       .filter(([, t]) => t.requests > 0)
       .map(([label, t]) => {
-        let rps = 0;
-        let p95 = 0;
-        for (const { snapshot: s } of last?.values() ?? []) {
-          const l = s.labels[label];
-          if (!l) continue;
-          rps += (l.requests * 1000) / (s.durationMs || 1000);
-          p95 = Math.max(p95, l.responseTime.p95);
-        }
-        return { label, requests: t.requests, failures: t.failures, rps, p95 };
+        const l = newest?.labels[label];
+        return {
+          label,
+          requests: t.requests,
+          failures: t.failures,
+          rps: l && newest ? perSecond(l.requests, newest.durationMs) : 0,
+          p95: l?.responseTime.p95 ?? Number.NaN,
+        };
       })
       .sort((a, b) => a.label.localeCompare(b.label));
   }
 
-  /** Requests and failures so far, over every task. */
+  /** Requests and failures over every second seen. */
   totals(): { requests: number; failures: number } {
     return { ...this.#total };
   }

@@ -136,8 +136,9 @@ function useLive(runId: string, onStatus: (status: string, errorReason?: string)
     (async () => {
       for await (const e of client.live(runId, { signal: abort.signal })) {
         const ev = e as RunLiveEvent;
-        if (ev.event === 'snapshot') {
-          series.add(ev.data.taskId, ev.data.region, ev.data.snapshot);
+        // Each task's own `snapshot` is not needed: the server's merged `second` has them all, exactly.
+        if (ev.event === 'second') {
+          series.add(ev.data);
           dirty = true;
         } else if (ev.event === 'status') statusRef.current(ev.data.status, ev.data.errorReason);
       }
