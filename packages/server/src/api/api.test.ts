@@ -93,6 +93,9 @@ describe('POST /api/scenarios', () => {
     assert.equal(scheduled.body.cronValue, '0 3 * * *');
     const list = await t.call('GET', '/api/scenarios?tags=checkout-api,other', { token: 'viewer' });
     assert.ok(list.body.Items.some((i: { testId: string }) => i.testId === saved.body.testId));
+    // The filter's tags are normalised as the stored ones are ("Checkout API" was stored as checkout-api).
+    const spaced = await t.call('GET', '/api/scenarios?tags=Checkout%20API', { token: 'viewer' });
+    assert.ok(spaced.body.Items.some((i: { testId: string }) => i.testId === saved.body.testId));
     const none = await t.call('GET', '/api/scenarios?tags=nothing', { token: 'viewer' });
     assert.deepEqual(none.body.Items, []);
   });

@@ -6,7 +6,14 @@ import { type AnyRoute, route } from './route.ts';
 import { saveScenario } from './scenario-service.ts';
 import { scenarioView } from './scenario-view.ts';
 import { scheduleRoutes } from './schedule-routes.ts';
-import { getScenarioQuery, listScenariosQuery, scenarioBodySchema, testIdParams, uploadQuery } from './schemas.ts';
+import {
+  getScenarioQuery,
+  listScenariosQuery,
+  normaliseTag,
+  scenarioBodySchema,
+  testIdParams,
+  uploadQuery,
+} from './schemas.ts';
 import { storeScript } from './script-upload.ts';
 import { regionsView } from './system-views.ts';
 import { listItem } from './views.ts';
@@ -37,7 +44,7 @@ export function scenarioRoutes(ctx: ApiContext): AnyRoute[] {
         if (query.op === 'listRegions') return regionsView(ctx);
         const tags = (query.tags ?? '')
           .split(',')
-          .map((t) => t.trim().toLowerCase())
+          .map(normaliseTag)
           .filter((t) => t !== '');
         const listings = await ctx.store.listTests(tags);
         const next = new Map((await ctx.store.listSchedules()).map((s) => [s.testId, s.nextRun]));

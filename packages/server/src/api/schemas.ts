@@ -43,10 +43,13 @@ export const taskConfigSchema = z.object({
   capacity: capacityField().optional(),
 });
 
+/** The seed's tag normalisation: trimmed, lower case, runs of spaces as one `-`. */
+export const normaliseTag = (s: string) => s.trim().toLowerCase().replace(/\s+/g, '-');
+
 const tagField = () =>
   z
     .string()
-    .transform((s) => s.trim().toLowerCase().replace(/\s+/g, '-'))
+    .transform(normaliseTag)
     .pipe(z.string().regex(/^[a-z0-9-]{1,50}$/, 'tags are 1–50 letters, digits or -'));
 
 const dateField = () => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
