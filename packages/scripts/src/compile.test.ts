@@ -31,6 +31,10 @@ test('every bad input is reported with file:line:col, field and message', async 
     ['empty.yaml', ['empty.yaml:1:1 the file is empty']],
     ['duplicate-key.yaml', ['duplicate-key.yaml:4:5 Map keys must be unique']],
     [
+      'two-documents.yaml',
+      ['two-documents.yaml:4:1 the file holds more than one YAML document (a second ---); a test is one document'],
+    ],
+    [
       'alias-bomb.yaml',
       [
         'alias-bomb.yaml:2:8 its aliases expand to too much data (an alias of a list of aliases multiplies its size: write the values out or nest fewer aliases)',
@@ -163,6 +167,23 @@ test('every bad input is reported with file:line:col, field and message', async 
       lines,
       file,
     );
+  }
+});
+
+test('a byte order mark before JSON or YAML (Windows editors write one) is skipped', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dlt-bom-'));
+  const json = '{"execution":[{"concurrency":2}],"scenarios":{"s":{"requests":["http://127.0.0.1:8080/"]}}}';
+  try {
+    for (const [name, text] of [
+      ['bom.json', json],
+      ['bom.yaml', 'execution: [{concurrency: 2}]\nscenarios: {s: {requests: [http://127.0.0.1:8080/]}}\n'],
+    ]) {
+      await writeFile(join(dir, name), `\uFEFF${text}`);
+      const compiled = await loadTestFile(join(dir, name));
+      assert.equal(compiled.executors[0].executor, 'per-vu-iterations', name);
+    }
+  } finally {
+    await rm(dir, { recursive: true });
   }
 });
 

@@ -17,7 +17,9 @@ export type ParsedSource =
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 /** Parses `text` (YAML, or JSON when `json`) from `file`, keeping positions. */
-export function parseSource(text: string, file: string, json: boolean): ParsedSource {
+export function parseSource(source: string, file: string, json: boolean): ParsedSource {
+  // Editors on Windows start UTF-8 files with a byte order mark; JSON.parse refuses it.
+  const text = source.startsWith('\uFEFF') ? source.slice(1) : source;
   if (text.trim() === '') return { ok: false, problems: [{ file, line: 1, column: 1, message: 'the file is empty' }] };
   let jsonValue: unknown;
   if (json) {
@@ -36,7 +38,7 @@ export function parseSource(text: string, file: string, json: boolean): ParsedSo
         file,
         line: e.linePos?.[0].line ?? 1,
         column: e.linePos?.[0].col ?? 1,
-        message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
+        message: yamlMessage(e.code, e.message),
       })),
     };
   }
@@ -52,6 +54,13 @@ export function parseSource(text: string, file: string, json: boolean): ParsedSo
     return { ok: false, problems: [{ file, line: 1, column: 1, message: 'the file is empty' }] };
   }
   return { ok: true, value, locate: locator(doc, lineCounter) };
+}
+
+/** The yaml package's message in our words where it speaks of its own API. */
+function yamlMessage(code: string, message: string): string {
+  if (code === 'MULTIPLE_DOCS')
+    return 'the file holds more than one YAML document (a second ---); a test is one document';
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
 /** The problem of a file whose aliases expand too much, placed at its first alias. */
