@@ -43,6 +43,29 @@ test('dlt run plan.jmx with -J and -G properties: exit 0, the plan’s requests 
   assert.deepEqual(Object.keys(s.labels).sort(), ['create order', 'home', 'login']);
 });
 
+test('a seed-style definition running a plan: its execution sets the load, its thresholds decide the exit code', async () => {
+  await using target = await startTarget();
+  const props = ['-Jhost=127.0.0.1', `-Jport=${portOf(target.url)}`, '-q'];
+  const out = join(dir, 'seed.json');
+  const held = await runDlt(['run', join(fixtures, 'jmx', 'seed-jmeter-test.json'), ...props, '--out', `json=${out}`]);
+  assert.equal(held.code, 0, held.stderr);
+  const s = JSON.parse(await readFile(out, 'utf8')) as RunSummary;
+  assert.equal(s.totals.requests, target.total());
+  assert.ok(target.total() > 18, `${target.total()} requests: 2 users for 1 s, not the plan's 2 × 3 loops`);
+  assert.deepEqual(Object.keys(s.thresholds ?? {}).sort(), [
+    'http_req_duration{label:home}: p(95)<5000',
+    'http_req_failed: rate<0.01',
+  ]);
+  const before = target.total();
+  const crossed = await runDlt(['run', join(fixtures, 'jmx', 'seed-jmeter-test-crossed.yaml'), ...props]);
+  assert.equal(crossed.code, 99, crossed.stderr);
+  assert.equal(
+    target.total() - before,
+    18,
+    'no load in the execution: the plan’s own (2 threads × 3 loops × 3 samplers)',
+  );
+});
+
 test('dlt run bundle.zip: the plan and its CSV files from the zip', async () => {
   await using target = await startTarget();
   const r = await runDlt([

@@ -11,6 +11,7 @@ import { loadBundleFile } from './bundle/load-bundle.ts';
 import { loadJmxFile } from './jmx/load-jmx.ts';
 import { compileK6 } from './k6/k6.ts';
 import { compileLocustDefinition, folderOf, isLocustDefinition, loadLocustFile } from './locust/locust.ts';
+import { isScriptDefinition, loadScriptDefinition } from './script-definition.ts';
 import type { Limits } from './simple/limits.ts';
 import type { LoadOverrides } from './simple/overrides.ts';
 import { compileSimple } from './simple/simple.ts';
@@ -65,6 +66,10 @@ export async function loadTestFile(path: string, options: LoadOptions = {}): Pro
   const text = await readTextFile(path);
   const parsed = parseSource(text, path, ext === '.json');
   if (!parsed.ok) throw badInput(parsed.problems, problemsSummary(path, parsed.problems));
+  if (isScriptDefinition(parsed.value)) {
+    const scriptOptions = { baseDir: folderOf(path), ...options, source: path };
+    return loadScriptDefinition(parsed.value as Record<string, unknown>, scriptOptions, loadTestFile);
+  }
   return compile(parsed.value, { baseDir: folderOf(path), ...options, source: path }, parsed.locate);
 }
 
