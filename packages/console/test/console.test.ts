@@ -144,6 +144,7 @@ test('the results show the merged numbers (equal to what the target served), cha
   assert.equal(summary.summary.totals.requests, state.hitsAfterFirst);
   const timeline = await saved(clickDownload('Timeline (CSV)'));
   assert.match(timeline, /^time,requests,failures/);
+  assert.match(await saved(clickDownload('Report (HTML)')), /<html/i);
   assert.equal(await page.getByRole('button', { name: /^Raw result / }).count(), 3, 'one raw result per task');
   const regions = page.getByRole('table', { name: 'Per region' });
   await regions.getByRole('cell', { name: remoteRegion }).waitFor();

@@ -325,6 +325,14 @@ function Downloads({ run, s, testId }: { run: TestRun; s: StoredSummary; testId:
     region: string;
     resultStored?: boolean;
   }[];
+  const report = async (format: 'html' | 'csv', name: string, type: string) => {
+    setError(undefined);
+    try {
+      download(name, await client.downloadReport(id, format), type);
+    } catch (e) {
+      setError(e);
+    }
+  };
   const raw = async (taskId: string) => {
     setError(undefined);
     try {
@@ -337,6 +345,12 @@ function Downloads({ run, s, testId }: { run: TestRun; s: StoredSummary; testId:
     <section>
       <h2>Downloads</h2>
       <div className="actions wrap">
+        <button type="button" onClick={() => void report('html', `${id}-report.html`, 'text/html')}>
+          Report (HTML)
+        </button>
+        <button type="button" onClick={() => void report('csv', `${id}-report.csv`, 'text/csv')}>
+          Report (CSV)
+        </button>
         <button
           type="button"
           onClick={() => download(`${id}-summary.json`, JSON.stringify(run, null, 2), 'application/json')}
