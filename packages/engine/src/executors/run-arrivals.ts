@@ -2,7 +2,9 @@
  * The common run of the open-model executors: one scheduler loop per executor starts every
  * iteration at its intended time on a free VU, with no timer per arrival.
  */
+
 import type { Vu } from '../vu/vu.ts';
+import { wholeMs } from '../whole-ms.ts';
 import type { ExecutorEnv } from './executor-env.ts';
 
 /**
@@ -69,7 +71,7 @@ class Alarm {
   wait(ms: number): Promise<void> {
     return new Promise((resolve) => {
       this.#wake = resolve;
-      this.#timer = setTimeout(this.#onTimer, ms);
+      this.#timer = setTimeout(this.#onTimer, wholeMs(ms));
     });
   }
 

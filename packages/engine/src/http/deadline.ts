@@ -3,6 +3,8 @@
  * records a deadline; one timer is armed when none is pending, and when a timer set for an
  * earlier request fires early it re-arms itself for the time left.
  */
+import { wholeMs } from '../whole-ms.ts';
+
 export class Deadline {
   /** The timeout of the current run, for messages. */
   ms = 0;
@@ -41,7 +43,7 @@ export class Deadline {
 
   #arm(ms: number): void {
     this.#timerAt = performance.now() + ms;
-    this.#timer = setTimeout(this.#fire, ms);
+    this.#timer = setTimeout(this.#fire, wholeMs(ms));
     this.#timer.unref(); // a request in flight has a socket or DNS lookup keeping the process alive
   }
 

@@ -1,4 +1,5 @@
 /** An abortable sleep that never rejects, for think time and for the engine's own waits. */
+import { wholeMs } from '../whole-ms.ts';
 
 /** Resolves after `ms`, or as soon as `signal` aborts; at once when `ms` is not positive. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -9,7 +10,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, wholeMs(ms));
     signal?.addEventListener('abort', done, { once: true });
   });
 }

@@ -14,6 +14,7 @@ import type {
 } from '@dlt/model';
 import type { HttpClient } from '../http/types.ts';
 import type { SampleSink } from '../sample-sink.ts';
+import { wholeMs } from '../whole-ms.ts';
 import { sleep } from './sleep.ts';
 
 /** How an iteration ended; `broken` when the VU's `init` failed and it cannot run at all. */
@@ -132,7 +133,7 @@ export class Vu {
     if (this.#wake !== null) return sleep(ms, signal);
     return new Promise((resolve) => {
       this.#wake = resolve;
-      this.#sleepTimer = setTimeout(this.#endSleep, ms);
+      this.#sleepTimer = setTimeout(this.#endSleep, wholeMs(ms));
     });
   }
 
