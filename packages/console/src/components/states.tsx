@@ -1,6 +1,7 @@
 /** The states every page shows while data is not there: loading, empty, and a readable error. */
 import { ApiError } from '@dlt/client';
 import type { ReactNode } from 'react';
+import { Link } from './link.tsx';
 import { messageOf } from './use-api.ts';
 
 export function Loading({ what = 'Loading' }: { what?: string }) {
@@ -58,7 +59,16 @@ export function Gate<T>({
   loading: boolean;
   children: (d: T) => ReactNode;
 }) {
-  if (error) return <ErrorNote error={error} title="Could not load this" />;
+  if (error) {
+    return (
+      <>
+        <ErrorNote error={error} title="Could not load this" />
+        <p>
+          <Link to={{ name: 'tests' }}>Back to the tests</Link>
+        </p>
+      </>
+    );
+  }
   if (loading || data === undefined) return <Loading />;
   return <>{children(data)}</>;
 }

@@ -96,7 +96,8 @@ export function TestsList() {
   const [tags, setTags] = useState<string[]>([]);
   const [page, setPage] = useState(0);
   const [active, setActive] = useState(false);
-  const list = useApi((c) => c.listScenarios(), [], { pollMs: 2000, poll: active });
+  // Quick while a test runs; slowly otherwise, so scheduled runs show up too.
+  const list = useApi((c) => c.listScenarios(), [], { pollMs: active ? 2000 : 15000 });
   const items = list.data?.Items ?? [];
   const anyActive = items.some((i) => isActive(i.status));
   if (anyActive !== active) setActive(anyActive);
