@@ -122,6 +122,7 @@ function describe(v: unknown): string {
  * issues; when no branch matched, says which types would have.
  */
 function unionProblems(issue: Extract<Issue, { code: 'invalid_union' }>): PathProblem[] {
+  if (issue.input === undefined) return [{ path: issue.path, message: 'required' }];
   const typeMiss = (i: Issue) => i.code === 'invalid_type' && i.path.length === 0;
   const meant = issue.errors.find((branch) => !branch.some(typeMiss));
   if (meant !== undefined)

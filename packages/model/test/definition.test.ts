@@ -132,6 +132,14 @@ test('checkDefinition reports every problem by path, with hints and key position
       ],
     ],
     [
+      'a stage without its target or duration',
+      { execution: [{ executor: 'ramping-vus', stages: [{ duration: '1s' }, { target: 2 }] }], scenarios: requests },
+      [
+        { path: ['execution', 0, 'stages', 0, 'target'], message: 'required' },
+        { path: ['execution', 0, 'stages', 1, 'duration'], message: 'required' },
+      ],
+    ],
+    [
       'fractional VU target of ramping-vus',
       { execution: [{ executor: 'ramping-vus', stages: [{ duration: '1s', target: 2.5 }] }], scenarios: requests },
       [{ path: ['execution', 0, 'stages', 0, 'target'], message: '2.5 is not a whole number of VUs' }],
