@@ -321,11 +321,11 @@ export function RegionsSection({ form, set, err, regions }: SectionProps & { reg
                     )}
                   </Field>
                 </td>
-                <td className="num">
+                <td>
                   {known
-                    ? known.launcher
-                      ? `local launcher (up to ${num(known.maxTasks)} tasks)`
-                      : `${num(known.freeSlots)} of ${num(known.slots)}`
+                    ? typeof known.launcher === 'string'
+                      ? `${known.launcher} launcher (up to ${num(known.maxTasks)} tasks)`
+                      : `${num(known.freeSlots)} of ${num(known.slots)} free`
                     : '–'}
                 </td>
                 <td>
