@@ -141,7 +141,7 @@ test('every bad input is reported with file:line:col, field and message', async 
     [
       'script-scenario.yaml',
       [
-        'script-scenario.yaml:6:13 scenarios.jmeter.script: scripts are not supported in a simple test yet (give the scenario requests, or run the script file itself)',
+        'script-scenario.yaml:6:13 scenarios.jmeter.script: plan.jmx is not there (looked for plan.jmx) (put the script beside the definition)',
       ],
     ],
     [

@@ -68,7 +68,7 @@ export async function loadTestFile(path: string, options: LoadOptions = {}): Pro
   if (!parsed.ok) throw badInput(parsed.problems, problemsSummary(path, parsed.problems));
   if (isScriptDefinition(parsed.value)) {
     const scriptOptions = { baseDir: folderOf(path), ...options, source: path };
-    return loadScriptDefinition(parsed.value as Record<string, unknown>, scriptOptions, loadTestFile);
+    return loadScriptDefinition(parsed.value as Record<string, unknown>, scriptOptions, loadTestFile, parsed.locate);
   }
   return compile(parsed.value, { baseDir: folderOf(path), ...options, source: path }, parsed.locate);
 }
