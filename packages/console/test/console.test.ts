@@ -405,7 +405,7 @@ test('regions and agents, users and tokens: create a viewer, change a role', asy
   await rig.shot(page, '09-access');
 });
 
-test('a viewer sees no create, run, edit or delete', async () => {
+test('a viewer sees no create, run, edit or delete; sign-out ends the session', async () => {
   const viewer = await rig.newPage();
   try {
     await viewer.goto('/');
@@ -427,6 +427,10 @@ test('a viewer sees no create, run, edit or delete', async () => {
     await viewer.goto('/tests/new');
     await viewer.getByText(/cannot change tests/).waitFor();
     await rig.shot(viewer, '10-viewer');
+    await viewer.getByRole('button', { name: 'Sign out' }).click();
+    await viewer.locator('#username').waitFor();
+    await viewer.reload();
+    await viewer.locator('#username').waitFor();
   } finally {
     await viewer.context().close();
   }
