@@ -99,7 +99,11 @@ export const scenarioSchema = z
 /** The whole file (or the seed API's `testScenario`). */
 export const testDefinitionSchema = z
   .strictObject({
-    execution: z.array(executionSchema).min(1),
+    // Taurus also takes one execution written as a map rather than a list of one.
+    execution: z.preprocess(
+      (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? [v] : v),
+      z.array(executionSchema).min(1),
+    ),
     scenarios: z.record(z.string(), scenarioSchema),
     thresholds: thresholdsField().optional(),
     /** Taurus/seed reporting modules; dlt always reports everything, so this is accepted and ignored. */

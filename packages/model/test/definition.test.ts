@@ -196,6 +196,14 @@ function strip(p: PathProblem): PathProblem {
   return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as unknown as PathProblem;
 }
 
+test('one execution written as a map (Taurus) reads as a list of one', () => {
+  const item = { concurrency: 3, 'hold-for': '1m' };
+  const asMap = checkDefinition({ execution: item, scenarios: requests });
+  const asList = checkDefinition({ execution: [item], scenarios: requests });
+  assert.ok(asMap.ok && asList.ok);
+  assert.deepEqual(asMap.value, asList.value);
+});
+
 test('fieldPath writes paths as users read them', () => {
   const cases: [path: PropertyKey[], text: string][] = [
     [[], ''],

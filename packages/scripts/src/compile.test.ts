@@ -54,6 +54,10 @@ test('every bad input is reported with file:line:col, field and message', async 
         'negative-duration.yaml:3:15 execution[0].hold-for: "-5s" is negative; a duration is 0 or more (e.g. 30s, 1m30s)',
       ],
     ],
+    [
+      'execution-map.yaml',
+      ['execution-map.yaml:3:13 execution[0].hold-for: "10x" is not a duration (e.g. 30s, 1m30s)'],
+    ],
     ['negative-count.yaml', ['negative-count.yaml:4:17 execution[0].iterations: must be at least 1, got -1']],
     ['zero-vus.yaml', ['zero-vus.yaml:3:10 execution[0].vus: must be at least 1, got 0']],
     [

@@ -107,6 +107,8 @@ function locator(doc: Document, lc: LineCounter): Locator {
     for (let i = 0; i < p.path.length; i++) {
       const seg = p.path[i];
       if (isAlias(node)) node = node.resolve(doc) ?? null;
+      // `execution[0]` of a file that wrote its one execution as a map (Taurus's shorthand).
+      if (seg === 0 && isMap(node) && p.path[i - 1] === 'execution' && i === 1) continue;
       if (isMap(node)) {
         const pair = node.items.find(
           (it) => isPair(it) && String(isScalar(it.key) ? it.key.value : it.key) === String(seg),
