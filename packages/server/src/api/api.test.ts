@@ -84,6 +84,15 @@ describe('POST /api/scenarios', () => {
       body: seedBody(target, { saveOnly: true }),
     });
     assert.equal(saved.body.status, 'created');
+    // One execution sent as a map (Taurus's shorthand) is stored as a list, as seed clients read it.
+    const item = { concurrency: 2, 'hold-for': '1s', scenario: 'checkout api' };
+    const scenario = { execution: item, scenarios: { 'checkout api': { requests: [target] } } };
+    const mapped = await t.call('POST', '/api/scenarios', {
+      token: 'editor',
+      body: seedBody(target, { saveOnly: true, testScenario: scenario }),
+    });
+    assert.equal(mapped.status, 200, JSON.stringify(mapped.body));
+    assert.deepEqual(mapped.body.testScenario.execution, [item]);
     assert.equal(saved.body.totalTestRuns, 0);
     const scheduled = await t.call('POST', '/api/scenarios', {
       token: 'editor',

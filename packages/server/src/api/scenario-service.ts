@@ -29,6 +29,12 @@ function scheduleOf(body: ScenarioBody): ScheduleFields | undefined {
   return entries.length > 0 ? (Object.fromEntries(entries) as ScheduleFields) : undefined;
 }
 
+/** Stored with `execution` as a list, as seed clients and the task builder read it, even when sent as one map. */
+function executionAsList(scenario: Record<string, unknown>): Record<string, unknown> {
+  const e = scenario.execution;
+  return e !== null && typeof e === 'object' && !Array.isArray(e) ? { ...scenario, execution: [e] } : scenario;
+}
+
 function definitionProblems(body: ScenarioBody): Problem[] {
   if (body.testType === 'simple') {
     const check = checkDefinition(body.testScenario);
@@ -93,7 +99,7 @@ export async function saveScenario(ctx: ApiContext, body: ScenarioBody, _by: Pri
       ...c,
       ...(capacity ? { capacity } : {}),
     })),
-    testScenario: body.testScenario,
+    testScenario: executionAsList(body.testScenario),
     showLive: body.showLive ?? false,
     tags: body.tags ?? [],
     healthyThreshold: body.healthyThreshold ?? 90,
