@@ -193,3 +193,20 @@ test('refused before any request, naming the element type, name and path in the 
   assert.match(await refusal(join(bundles, 'traversal.zip')), /\.\.\/\.\.\/outside\.csv: the entry name climbs out/);
   assert.equal(target.received.length, 0);
 });
+
+test('ramp-up-and-delay.jmx: threads start spread over the ramp-up; a scheduler delay holds a group back, its duration ends it', async (t) => {
+  const target = await Target.start();
+  t.after(() => target.close());
+  const started = performance.now();
+  await runPlan('ramp-up-and-delay.jmx', target);
+  const ramp = target.at('/ramp').sort((a, b) => a.at - b.at);
+  assert.deepEqual(
+    ramp.map((r) => r.query.get('t')),
+    ['1', '2', '3'],
+  );
+  // 3 threads over 0.6 s: one every 0.2 s.
+  assert.ok(ramp[2].at - ramp[0].at >= 350, `threads started ${ramp[2].at - ramp[0].at} ms apart`);
+  const delayed = target.at('/delayed');
+  assert.ok(delayed[0].at - started >= 500, 'not before its 0.5 s delay');
+  assert.ok(delayed.length >= 3 && delayed.length <= 10, `${delayed.length} requests in 1 s, 100 ms apart`);
+});
