@@ -28,13 +28,23 @@ import {
 
 const terminal = ['complete', 'cancelled', 'failed'];
 
-/** A simple test of `taskCount` tasks (concurrency 2) per region, holding `holdFor`, pausing `think` between requests. */
-function body(url: string, regions: readonly string[], holdFor: string, taskCount = 1, think = '0ms') {
+/**
+ * A simple test of `taskCount` tasks (concurrency 2) per region, holding `holdFor`, pausing
+ * `think` between requests, its load beginning `startTime` after the task's start.
+ */
+function body(
+  url: string,
+  regions: readonly string[],
+  holdFor: string,
+  taskCount = 1,
+  think = '0ms',
+  startTime = '0s',
+) {
   return seedBody(url, {
     testName: `remote ${regions.join(' ')}`,
     testTaskConfigs: regions.map((region) => ({ region, taskCount, concurrency: 2 })),
     testScenario: {
-      execution: [{ concurrency: 2, 'ramp-up': '0s', 'hold-for': holdFor, scenario: 's' }],
+      execution: [{ concurrency: 2, 'ramp-up': '0s', 'hold-for': holdFor, 'start-time': startTime, scenario: 's' }],
       scenarios: { s: { 'think-time': think, requests: [{ url, method: 'GET' }] } },
     },
   });
@@ -127,13 +137,17 @@ test('two regions in their own network namespaces: each shows its delay, the mer
   }
 });
 
-test('ten agents on one machine start within 10 ms of each other; a killed one fails the run naming it', async (t) => {
+test('ten agents on one machine start within 10 ms of each other; a killed one, or a hung one, fails the run naming it', async (t) => {
   const target = await countingTarget();
   t.after(() => target.close());
-  const s = await testServer({ hubTiming: { pings: 5, pingGapMs: 10 }, timing: { reconnectGraceMs: 1_000 } });
-  t.after(() => s.close());
+  const s = await testServer({
+    hubTiming: { pings: 5, pingGapMs: 10, heartbeatMs: 500, silentMs: 5_000 },
+    timing: { reconnectGraceMs: 1_000 },
+  });
+  // Agents first: a server closing waits for its peers' connections to end, and a stopped agent's never would.
   const agents: AgentProcess[] = [];
   t.after(() => Promise.all(agents.map((a) => a.kill())));
+  t.after(() => s.close());
   // The suite runs test files side by side on a small machine: as root, these agents get a higher
   // scheduling priority, so what the spread measures is dlt's start, not the other tests' load.
   const nice = process.getuid?.() === 0 ? -10 : undefined;
@@ -153,7 +167,10 @@ test('ten agents on one machine start within 10 ms of each other; a killed one f
   for (let attempt = 0; attempt < 3; attempt++) {
     const created = await s.call('POST', '/api/scenarios', {
       token: 'editor',
-      body: { ...body(target.url, ['sync'], '1s', 10, '100ms'), ...(testId ? { testId } : {}) },
+      // The load begins 200 ms into the run: every task's start is recorded before any of them
+      // busies the two cores with requests (which would hold the later ones back from even
+      // reading their clocks).
+      body: { ...body(target.url, ['sync'], '1s', 10, '100ms', '200ms'), ...(testId ? { testId } : {}) },
     });
     assert.equal(created.status, 200, JSON.stringify(created.body));
     testId = created.body.testId as string;
@@ -186,7 +203,7 @@ test('ten agents on one machine start within 10 ms of each other; a killed one f
   // A second run; one agent is killed while it runs.
   const again = await s.call('POST', '/api/scenarios', {
     token: 'editor',
-    body: { ...body(target.url, ['sync'], '30s', 3), testId },
+    body: { ...body(target.url, ['sync'], '30s', 3, '20ms'), testId },
   });
   assert.equal(again.status, 200, JSON.stringify(again.body));
   const running = await until('the run to be running', 30_000, async () => {
@@ -202,11 +219,41 @@ test('ten agents on one machine start within 10 ms of each other; a killed one f
   phases.push(`agent killed at ${Date.now() - t0} ms`);
   const failed = await ended(s, testId as string, 30_000);
   phases.push(`run failed at ${Date.now() - t0} ms`);
-  t.diagnostic(phases.join('; '));
   assert.equal(failed.status, 'failed');
   assert.equal(
     failed.errorReason,
     `task ${victimTask.taskId} (region sync) lost its agent ${victimName} (disconnected; not back within 1 s)`,
+  );
+
+  // A third run; one agent hangs (SIGSTOP: its connection stays open, it answers nothing).
+  const posted = await s.call('POST', '/api/scenarios', {
+    token: 'editor',
+    body: { ...body(target.url, ['sync'], '30s', 3, '20ms'), testId },
+  });
+  assert.equal(posted.status, 200, JSON.stringify(posted.body));
+  const third = await until('the third run to be running', 30_000, async () => {
+    const got = await s.call('GET', `/api/scenarios/${testId}?history=false`, { token: 'viewer' });
+    const mine = got.body.testRunId === posted.body.testRunId;
+    return mine && ['running', ...terminal].includes(got.body.status) ? got.body : undefined;
+  });
+  assert.equal(third.status, 'running', third.errorReason);
+  const tasks3 = (await s.call('GET', `/api/scenarios/${testId}/testruns/${third.testRunId}`, { token: 'viewer' })).body
+    .tasks;
+  const hungName = s.server.context.hub.get(tasks3[0].agentId)?.name;
+  const hung = agents.find((a) => a.name === hungName)!;
+  hung.proc.kill('SIGSTOP');
+  phases.push(`agent stopped at ${Date.now() - t0} ms`);
+  const offline = await until('the hung agent to be offline', 30_000, async () => {
+    const listed = (await s.call('GET', '/api/agents', { token: 'viewer' })).body;
+    return listed.offline.find((a: { name: string }) => a.name === hungName);
+  });
+  assert.match(offline.reason, /^missed its heartbeats: nothing heard for 5 s$/);
+  const failed3 = await ended(s, testId as string, 30_000);
+  phases.push(`third run failed at ${Date.now() - t0} ms`);
+  t.diagnostic(phases.join('; '));
+  assert.equal(
+    failed3.errorReason,
+    `task ${tasks3[0].taskId} (region sync) lost its agent ${hungName} (missed its heartbeats: nothing heard for 5 s; not back within 1 s)`,
   );
 });
 
