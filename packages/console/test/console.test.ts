@@ -82,7 +82,7 @@ test('the form checks fields as they are typed; Save and run opens the live view
   await page.locator('.field.has-error', { has: url }).locator('.error-text').waitFor();
   await url.fill(rig.target.url);
   await page.getByLabel('Label').fill('checkout');
-  await page.getByLabel('Hold for').fill('6s');
+  await page.getByLabel('Hold for').fill('8s');
   await page.getByLabel('Requests per second').fill('30');
   await page.getByLabel('Tasks', { exact: true }).fill('2');
   await page.getByLabel('Users per task').fill('2');
