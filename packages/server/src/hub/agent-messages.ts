@@ -37,7 +37,8 @@ const snapshot = z.looseObject({
   at: ms,
   durationMs: ms.nonnegative(),
   totals: stats,
-  labels: z.record(z.string().max(1024), stats),
+  // Label names can be long URLs; the message size limit bounds them.
+  labels: z.record(z.string(), stats),
   iterations: count,
   interruptedIterations: count,
   droppedIterations: count,
@@ -50,7 +51,7 @@ const messageSchema = z.discriminatedUnion('type', [
     type: z.literal('hello'),
     protocol: z.number(),
     agentId: id,
-    name: z.string().min(1).max(200),
+    name: z.string().min(1).max(255),
     region: z.string(),
     version: z.string().max(100),
     cores: z.number().int().min(1).max(100_000),
