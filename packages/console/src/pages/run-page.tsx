@@ -253,9 +253,19 @@ function LabelTable({ series }: { series: LiveSeries }) {
   );
 }
 
-export function Stat({ label, value, tone }: { label: string; value: string; tone?: 'good' | 'bad' }) {
+export function Stat({
+  label,
+  value,
+  tone,
+  title,
+}: {
+  label: string;
+  value: string;
+  tone?: 'good' | 'bad';
+  title?: string;
+}) {
   return (
-    <div className={`stat ${tone ?? ''}`}>
+    <div className={`stat ${tone ?? ''}`} title={title}>
       <span className="stat-label">{label}</span>
       <span className="stat-value">{value}</span>
     </div>

@@ -419,7 +419,11 @@ export function RunResults({ run, testId }: { run: TestRun; testId: string }) {
             tone={failedThresholds ? 'bad' : 'good'}
           />
         )}
-        <Stat label="Task start spread" value={spread === undefined ? '–' : ms(spread)} />
+        <Stat
+          label="Start spread"
+          value={spread === undefined ? '–' : ms(spread)}
+          title="How far apart the tasks really started: the latest start minus the earliest"
+        />
       </div>
       {(s.warnings ?? []).map((w) => (
         <p key={w} className="state notice">
