@@ -3,7 +3,9 @@ import type { ApiContext } from './context.ts';
 import { knownRegions } from './context.ts';
 
 export function regionsView(ctx: ApiContext) {
-  const regions = knownRegions(ctx).map((region) => {
+  // Regions whose agents all went away are listed too (with none online), so they do not vanish.
+  const names = [...new Set([...knownRegions(ctx), ...ctx.hub.offline().map((a) => a.region)])].sort();
+  const regions = names.map((region) => {
     const agents = ctx.hub.agents(region);
     const launcher = ctx.orchestrator.launcherFor(region);
     const slots = agents.reduce((n, a) => n + a.slots, 0);
