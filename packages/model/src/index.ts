@@ -7,6 +7,7 @@ export { commonExecutionOptions, executorOptions, requiredExecutorOptions, tauru
 export * from './duration.ts';
 export * from './errors.ts';
 export * from './executor.ts';
+export * from './interpolate.ts';
 export * from './protocol.ts';
 export * from './result.ts';
 export * from './sample.ts';

@@ -93,6 +93,18 @@ describe('POST /api/scenarios', () => {
     });
     assert.equal(mapped.status, 200, JSON.stringify(mapped.body));
     assert.deepEqual(mapped.body.testScenario.execution, [item]);
+    // `${NAME:-default}` is checked as agents read it (no variables: the default), stored as written.
+    const address = `\${TARGET:-${target}}`;
+    const templated = {
+      execution: [item],
+      scenarios: { 'checkout api': { 'default-address': address, requests: ['/x'] } },
+    };
+    const withDefault = await t.call('POST', '/api/scenarios', {
+      token: 'editor',
+      body: seedBody(target, { saveOnly: true, testScenario: templated }),
+    });
+    assert.equal(withDefault.status, 200, JSON.stringify(withDefault.body));
+    assert.equal(withDefault.body.testScenario.scenarios['checkout api']['default-address'], address);
     assert.equal(saved.body.totalTestRuns, 0);
     const scheduled = await t.call('POST', '/api/scenarios', {
       token: 'editor',
@@ -136,6 +148,15 @@ describe('POST /api/scenarios', () => {
         },
       },
       ['testScenario.execution[0].hold-for', 'testScenario.scenarios.s.requests[0].methd'],
+    ],
+    'a variable with no value': [
+      {
+        testScenario: {
+          execution: [{ concurrency: 1, 'hold-for': '1s', scenario: 's' }],
+          scenarios: { s: { requests: [{ url: `\${TARGET}/x` }] } },
+        },
+      },
+      ['testScenario.scenarios.s.requests[0].url'],
     ],
     'a bad test id': [{ testId: 'no/slashes' }, ['testId']],
     'a script test with nothing uploaded': [{ testType: 'jmeter', fileType: 'script' }, ['fileType']],

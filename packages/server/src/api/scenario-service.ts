@@ -4,7 +4,7 @@
  * it unless `saveOnly` or a schedule says otherwise. Posting again with a `testId` updates and
  * reruns it; a test with a run that has not ended is refused with 409.
  */
-import { checkDefinition, fieldPath, type Problem, toProblem } from '@dlt/model';
+import { checkDefinition, fieldPath, interpolate, type Problem, toProblem } from '@dlt/model';
 import type { Principal } from '../auth/auth.ts';
 import { newId } from '../ids.ts';
 import { asksForSchedule, parseSchedule, type ScheduleSpec } from '../scheduler/schedule-spec.ts';
@@ -37,9 +37,11 @@ function executionAsList(scenario: Record<string, unknown>): Record<string, unkn
 
 function definitionProblems(body: ScenarioBody): Problem[] {
   if (body.testType === 'simple') {
-    const check = checkDefinition(body.testScenario);
-    if (check.ok) return [];
-    return check.problems.map((p) => toProblem({ ...p, path: ['testScenario', ...p.path] }));
+    // Agents read `${NAME:-default}` with no variables set: checked here as they will read it.
+    const resolved = interpolate(body.testScenario, {});
+    const check = checkDefinition(resolved.value);
+    const problems = [...resolved.problems, ...(check.ok ? [] : check.problems)];
+    return problems.map((p) => toProblem({ ...p, path: ['testScenario', ...p.path] }));
   }
   const execution = body.testScenario.execution;
   if (Array.isArray(execution) && execution.length > 0) return [];
