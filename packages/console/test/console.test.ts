@@ -421,12 +421,12 @@ test('a viewer sees no create, run, edit or delete; sign-out ends the session', 
       assert.equal(await viewer.getByRole('link', { name, exact: true }).count(), 0, `no ${name} link`);
     }
     assert.equal(await viewer.getByRole('checkbox').count(), 0, 'no run selection');
+    await rig.shot(viewer, '10-viewer');
     await viewer.goto('/');
     await viewer.getByRole('heading', { name: 'Tests' }).waitFor();
     assert.equal(await viewer.getByRole('link', { name: 'New test' }).count(), 0);
     await viewer.goto('/tests/new');
     await viewer.getByText(/cannot change tests/).waitFor();
-    await rig.shot(viewer, '10-viewer');
     await viewer.getByRole('button', { name: 'Sign out' }).click();
     await viewer.locator('#username').waitFor();
     await viewer.reload();
