@@ -194,3 +194,29 @@ test('create FILE -e NAME=VALUE resolves variables before storing; an unresolved
   assert.equal(malformed.code, 2);
   assert.match(malformed.stderr, /--env.*"PAGE" is not NAME=VALUE/);
 });
+
+test('create FILE names the line of each problem, as dlt run does, and sends nothing', async () => {
+  const file = join(dir, 'typos.yaml');
+  await writeFile(
+    file,
+    'execution:\n  - concurency: 5\n    hold-for: 1s\n    scenario: s\nscenarios:\n  s:\n    requests:\n      - url: http://127.0.0.1:9/\n        methd: GET\n',
+  );
+  const before = (await client.listScenarios()).Items.length;
+  const r = await runDlt(['tests', 'create', file, ...auth()]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /typos\.yaml:2:5 execution\[0\]\.concurency/);
+  assert.match(r.stderr, /typos\.yaml:9:9 scenarios\.s\.requests\[0\]\.methd/);
+  const bomb = join(dir, 'bomb.yaml');
+  const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 1; i < 12; i++)
+    levels.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(',')}]`,
+    );
+  await writeFile(bomb, `${levels.join('\n')}\n`);
+  const exploded = await runDlt(['tests', 'create', bomb, ...auth()]);
+  assert.equal(exploded.code, 2);
+  assert.match(exploded.stderr, /bomb\.yaml:\d+:\d+/);
+  assert.equal((await client.listScenarios()).Items.length, before, 'nothing stored');
+});

@@ -9,7 +9,7 @@ import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiError, createClient, type DltClient, type Scenario, type ScenarioInput } from '@dlt/client';
 import { badInput, formatProblem, type Problem, type RunSummary, toProblem } from '@dlt/model';
-import { interpolate } from '@dlt/scripts';
+import { interpolate, loadTestFile } from '@dlt/scripts';
 import { parse as parseYaml } from 'yaml';
 import { parseCiFlags } from '../ci/outputs.ts';
 import { afterServerRun } from '../ci/server-run.ts';
@@ -339,6 +339,7 @@ async function scenarioFromFile(file: string, v: Values): Promise<ScenarioInput>
   try {
     raw = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
+    await checkLocally(file, v); // names the line where it can
     throw badInput([{ file, message: `cannot parse the file: ${(e as Error).message.split('\n')[0]}` }]);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -350,14 +351,20 @@ async function scenarioFromFile(file: string, v: Values): Promise<ScenarioInput>
     const testScenario = simple ? withVariables(file, o.testScenario, v) : o.testScenario;
     return { ...o, testScenario, ...(v.id ? { testId: v.id } : {}) } as ScenarioInput;
   }
+  await checkLocally(file, v);
   return wrapDefinition(file, withVariables(file, o, v) as Record<string, unknown>, v);
 }
 
 /**
- * `${NAME}` and `${NAME:-default}` in a test definition, resolved here as `dlt run` does: from
- * `-e NAME=VALUE`, then this shell's environment. Agents see the resolved test.
+ * A plain test definition is checked here as `dlt run` checks it, so that each problem names
+ * the file, line and column (the server can only name the field). Throws them all at once.
  */
-function withVariables(file: string, def: unknown, v: Values): unknown {
+async function checkLocally(file: string, v: Values): Promise<void> {
+  await loadTestFile(file, { env: variables(v) });
+}
+
+/** `-e NAME=VALUE` over this shell's environment. */
+function variables(v: Values): Record<string, string | undefined> {
   const problems: Problem[] = [];
   const given: Record<string, string> = {};
   for (const pair of v.env ?? []) {
@@ -365,9 +372,17 @@ function withVariables(file: string, def: unknown, v: Values): unknown {
     if (at <= 0) problems.push({ field: '--env', message: `"${pair}" is not NAME=VALUE` });
     else given[pair.slice(0, at)] = pair.slice(at + 1);
   }
-  const resolved = interpolate(def, { ...process.env, ...given });
-  for (const p of resolved.problems) problems.push(toProblem(p, { file }));
-  if (problems.length > 0) throw badInput(problems);
+  if (problems.length > 0) throw badInput(problems, 'bad arguments');
+  return { ...process.env, ...given };
+}
+
+/**
+ * `${NAME}` and `${NAME:-default}` in a test definition, resolved here as `dlt run` does: from
+ * `-e NAME=VALUE`, then this shell's environment. Agents see the resolved test.
+ */
+function withVariables(file: string, def: unknown, v: Values): unknown {
+  const resolved = interpolate(def, variables(v));
+  if (resolved.problems.length > 0) throw badInput(resolved.problems.map((p) => toProblem(p, { file })));
   return resolved.value;
 }
 
