@@ -6,8 +6,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { byLabel, runPlan, Target } from './jmx-kit.ts';
+import { compileSource } from '../src/test-source.ts';
+import { byLabel, jmxFixtures, runPlan, Target } from './jmx-kit.ts';
 
 test('extract-and-carry.jmx: JSON, regex (headers), boundary and CSS extractors feed later requests; If, Loop, While, Once Only, Transaction', async (t) => {
   let polls = 0;
@@ -255,4 +257,23 @@ test('more-functions.jmx: __setProperty carries a value from setUp to the main g
     group: 'Readers',
     machine: hostname(),
   });
+});
+
+test('throughput-shaping.jmx: a Throughput Shaping Timer holds the users to its schedule and ends the test after it; a Precise Throughput Timer paces a group; a Synchronizing Timer warns', async (t) => {
+  const target = await Target.start();
+  t.after(() => target.close());
+  const compiled = await compileSource({
+    kind: 'file',
+    path: join(jmxFixtures, 'throughput-shaping.jmx'),
+    load: { properties: { host: '127.0.0.1', port: String(target.port) } },
+  });
+  assert.ok(
+    compiled.warnings.some((w) => /SyncTimer "together".*no-op/.test(w)),
+    compiled.warnings.join('\n'),
+  );
+  await runPlan('throughput-shaping.jmx', target);
+  // 0 → 20/s over 1 s (10 samples), then 20/s for 0.5 s (10 more): 20, though 4 users could do far more.
+  assert.equal(target.at('/shaped').length, 20);
+  const precise = target.at('/precise').length;
+  assert.ok(precise >= 17 && precise <= 21, `${precise} samples at 20/s for 1 s`);
 });

@@ -54,7 +54,8 @@ export async function beforeSampler(t: Thread, ctx: VuContext, scope: SamplerSco
   let delay = 0;
   for (const timer of scope.timers) delay += timer(t);
   if (delay > 0) await ctx.sleep(delay);
-  return !ctx.signal.aborted && performance.now() < scope.endsAt(t);
+  // A timer may end the test (a throughput schedule that is over).
+  return !t.test.stopped && !ctx.signal.aborted && performance.now() < scope.endsAt(t);
 }
 
 /** The step of an HTTP sampler. */

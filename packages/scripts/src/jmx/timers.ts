@@ -1,9 +1,11 @@
 /**
  * JMeter's timers compiled into delays before each sampler in their scope (delays of several
- * timers add up): Constant, Uniform Random, Gaussian Random and Constant Throughput timers.
+ * timers add up): Constant, Uniform Random, Gaussian Random and Constant Throughput timers; the
+ * shared-rate timers are in rate-timers.ts.
  */
 import type { CompileContext } from './compile-context.ts';
 import type { JmxElement } from './jmx-tree.ts';
+import { preciseThroughputTimer, shapingTimer } from './rate-timers.ts';
 import type { Thread } from './scope.ts';
 
 /** The delay in ms before the next sampler. */
@@ -14,6 +16,9 @@ export const timerTypes = [
   'UniformRandomTimer',
   'GaussianRandomTimer',
   'ConstantThroughputTimer',
+  'kg.apc.jmeter.timers.VariableThroughputTimer',
+  'PreciseThroughputTimer',
+  'SyncTimer',
 ] as const;
 
 const num = (s: string) => {
@@ -32,6 +37,13 @@ export function compileTimer(el: JmxElement, cx: CompileContext): Timer {
       return (t) => num(delay(t)) + Math.floor(Math.random() * num(range(t)));
     case 'GaussianRandomTimer':
       return (t) => Math.max(0, num(delay(t)) + Math.round(gaussian() * num(range(t))));
+    case 'kg.apc.jmeter.timers.VariableThroughputTimer':
+      return shapingTimer(el, cx);
+    case 'PreciseThroughputTimer':
+      return preciseThroughputTimer(el, cx);
+    case 'SyncTimer':
+      cx.warn(el, 'the Synchronizing Timer is a no-op in dlt: threads are not held back to fire together');
+      return () => 0;
     default:
       return throughputTimer(el, cx);
   }
