@@ -71,6 +71,15 @@ test('seed results: every field of R, exact across tasks where averaging would b
   assert.equal(out.total.testDuration, '10');
 });
 
+test('seed results: rc leaves out what the seed does (200, 201, 202, 204, 3xx, 101), and lists a 206 or a 404', () => {
+  const codes = [200, 201, 202, 204, 301, 304, 101, 206, 404];
+  const out = seedResults(mergeResults(codes.map((c) => resultOf([1], c))), {});
+  assert.deepEqual(out.total.rc, [
+    { code: '206', count: 1 },
+    { code: '404', count: 1 },
+  ]);
+});
+
 test('summary per region and timeline; compare gives deltas per metric, region and label', () => {
   const base = resultOf(Array(100).fill(10));
   const slower = resultOf(Array(100).fill(20));
