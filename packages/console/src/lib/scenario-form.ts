@@ -272,3 +272,43 @@ export function formFromScenario(s: Scenario, mode: 'edit' | 'copy'): ScenarioFo
     ...(scriptName ? { scriptName } : {}),
   };
 }
+
+const formRequestKeys = new Set(['url', 'method', 'label', 'headers', 'body']);
+const formLoadKeys = new Set([
+  'scenario',
+  'executor',
+  'concurrency',
+  'ramp-up',
+  'hold-for',
+  'iterations',
+  'throughput',
+]);
+
+/**
+ * What of a stored definition the form cannot show (a test written as a file may hold more):
+ * saving from the form would drop these, so the form names them before anyone does.
+ */
+export function formLeavesOut(testScenario: Readonly<Record<string, unknown>>, testType: TestType): string[] {
+  const out: string[] = [];
+  const extra = Object.keys(testScenario).filter((k) => !['execution', 'scenarios', 'thresholds'].includes(k));
+  if (extra.length) out.push(`top-level ${extra.join(', ')}`);
+  const execution = Array.isArray(testScenario.execution) ? (testScenario.execution as Record<string, unknown>[]) : [];
+  if (execution.length > 1) out.push(`${execution.length - 1} more execution item(s)`);
+  const first = execution[0] ?? {};
+  const executor = typeof first.executor === 'string' ? (first.executor as ExecutorName) : undefined;
+  const known = new Set([...formLoadKeys, ...(executor ? (executorOptions[executor] ?? []) : [])]);
+  const loadExtra = Object.keys(first).filter((k) => !known.has(k));
+  if (loadExtra.length) out.push(`execution option(s) ${loadExtra.join(', ')}`);
+  const scenarios = Object.entries((testScenario.scenarios ?? {}) as Record<string, Record<string, unknown>>);
+  if (scenarios.length > 1) out.push(`${scenarios.length - 1} more scenario(s)`);
+  const [, scenario = {}] = scenarios[0] ?? [];
+  const own = testType === 'simple' ? ['requests'] : ['script'];
+  const scenarioExtra = Object.keys(scenario).filter((k) => !own.includes(k));
+  if (scenarioExtra.length) out.push(`scenario option(s) ${scenarioExtra.join(', ')}`);
+  const requests = Array.isArray(scenario.requests) ? scenario.requests : [];
+  const requestExtra = new Set(
+    requests.flatMap((r) => (r && typeof r === 'object' ? Object.keys(r).filter((k) => !formRequestKeys.has(k)) : [])),
+  );
+  if (requestExtra.size) out.push(`request option(s) ${[...requestExtra].join(', ')}`);
+  return out;
+}

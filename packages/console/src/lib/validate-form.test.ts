@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Region, Scenario } from '@dlt/client';
-import { emptyForm, formFromScenario, parseThresholds, type ScenarioForm, toScenarioInput } from './scenario-form.ts';
+import {
+  emptyForm,
+  formFromScenario,
+  formLeavesOut,
+  parseThresholds,
+  type ScenarioForm,
+  toScenarioInput,
+} from './scenario-form.ts';
 import { fieldErrors, fileProblem, formFieldOf, validateForm } from './validate-form.ts';
 
 const regions: Region[] = [{ region: 'local', agents: 0, freeSlots: 4, maxTasks: 8 }];
@@ -232,4 +239,58 @@ describe('the body sent, and a stored test back into the form', () => {
     assert.equal(copy.testId, undefined);
     assert.equal(copy.testName, 'checkout api (copy)');
   });
+});
+
+describe('formLeavesOut', () => {
+  const simple = (over: Record<string, unknown>) => ({
+    execution: [{ concurrency: 2, 'hold-for': '1m', scenario: 'default' }],
+    scenarios: { default: { requests: [{ url: 'http://127.0.0.1:9/', method: 'GET', label: 'home' }] } },
+    ...over,
+  });
+  const table: [string, Record<string, unknown>, 'simple' | 'jmeter', string[]][] = [
+    ['a test the form made', simple({ thresholds: { http_req_duration: ['p(95)<300'] } }), 'simple', []],
+    [
+      'a k6 executor with its own options',
+      simple({
+        execution: [
+          { executor: 'constant-arrival-rate', rate: 10, duration: '1m', 'pre-allocated-vus': 5, scenario: 'default' },
+        ],
+      }),
+      'simple',
+      [],
+    ],
+    ['a script test', { execution: [{ concurrency: 5 }], scenarios: { s: { script: 'plan.jmx' } } }, 'jmeter', []],
+    [
+      'a second execution and a second scenario',
+      simple({
+        execution: [{ concurrency: 1 }, { concurrency: 2, scenario: 'b' }],
+        scenarios: { a: { requests: ['http://127.0.0.1:9/'] }, b: { requests: ['http://127.0.0.1:9/b'] } },
+      }),
+      'simple',
+      ['1 more execution item(s)', '1 more scenario(s)'],
+    ],
+    [
+      'scenario and request options the form has no field for',
+      simple({
+        scenarios: {
+          default: {
+            'think-time': '1s',
+            requests: [{ url: 'http://127.0.0.1:9/', extract: { id: '$.id' }, assert: ['200'] }],
+          },
+        },
+      }),
+      'simple',
+      ['scenario option(s) think-time', 'request option(s) extract, assert'],
+    ],
+    ['variables at the top', simple({ variables: { host: 'x' } }), 'simple', ['top-level variables']],
+    [
+      'an execution option the form lacks',
+      simple({ execution: [{ concurrency: 2, 'hold-for': '1m', 'start-time': '10s', scenario: 'default' }] }),
+      'simple',
+      ['execution option(s) start-time'],
+    ],
+  ];
+  for (const [name, def, type, want] of table) {
+    test(name, () => assert.deepEqual(formLeavesOut(def, type), want));
+  }
 });

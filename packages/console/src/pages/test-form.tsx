@@ -16,6 +16,7 @@ import { bytes } from '../lib/format.ts';
 import {
   emptyForm,
   formFromScenario,
+  formLeavesOut,
   type ScenarioForm,
   scriptExtension,
   toScenarioInput,
@@ -169,6 +170,7 @@ function FormBody({
     e.preventDefault();
     void save(false);
   };
+  const leftOut = useMemo(() => (stored ? formLeavesOut(stored.testScenario, stored.testType) : []), [stored]);
   // With a schedule the server schedules the test instead of running it; saving is scheduling.
   const scheduling = form.schedule.kind !== 'none';
   const title = mode === 'new' ? 'New test' : mode === 'copy' ? 'Copy of a test' : `Edit ${stored?.testName ?? ''}`;
@@ -182,6 +184,12 @@ function FormBody({
           </Link>
         )}
       </div>
+      {leftOut.length > 0 && (
+        <div className="state notice" role="status">
+          <strong>This test holds more than the form shows:</strong> {leftOut.join('; ')}. Saving here drops them;
+          change such a test through its file or the API instead.
+        </div>
+      )}
       {server.form && <ErrorNote error={new Error(server.form)} title="The server refused the test" />}
       {regionsError ? <ErrorNote error={regionsError} title="Could not load the regions" /> : null}
       <fieldset>
