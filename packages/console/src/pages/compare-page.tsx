@@ -187,6 +187,11 @@ function Picker({
           )
         }
       >
+        {other === '' && (
+          <option value="" disabled>
+            choose a run…
+          </option>
+        )}
         {choices.map((r) => (
           <option key={r.testRunId} value={r.testRunId}>
             {when(r.startTime)}

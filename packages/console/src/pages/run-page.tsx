@@ -175,7 +175,8 @@ function LiveView({ run, onStatus, onCancel }: { run: TestRun; onStatus: (s: str
         <Stat label="Elapsed" value={duration(elapsed)} />
         <Stat
           label="Remaining"
-          value={planned === undefined ? 'until the iterations are done' : duration(Math.max(0, planned - elapsed))}
+          value={planned === undefined ? 'by iterations' : duration(Math.max(0, planned - elapsed))}
+          title={planned === undefined ? 'The test ends when its iterations are done, not at a set time' : undefined}
         />
         <Stat label="Requests" value={num(totals.requests, 0)} />
         <Stat label="Failures" value={num(totals.failures, 0)} tone={totals.failures > 0 ? 'bad' : undefined} />
