@@ -78,6 +78,35 @@ test('plugin thread groups: Concurrency, Ultimate and Arrivals map onto executor
   assert.ok(an >= 15 && an <= 21, `${an} arrivals at 20/s for 1 s`);
 });
 
+test('stepping-thread-group.jmx: a burst, steps up every period, a flight time, steps down', async (t) => {
+  const target = await Target.start();
+  t.after(() => target.close());
+  const test = await compiled('stepping-thread-group.jmx', target);
+  const e = test.executors[0];
+  assert.ok(e.executor === 'ramping-vus');
+  assert.deepEqual(
+    e.stages.map((s) => [s.durationMs, s.target]),
+    [
+      [0, 0],
+      [0, 1],
+      [250, 1],
+      [0, 2],
+      [250, 2],
+      [0, 3],
+      [250, 3],
+      [0, 4],
+      [500, 4],
+      [0, 2],
+      [250, 2],
+      [0, 0],
+      [250, 0],
+    ],
+  );
+  await runPlan('stepping-thread-group.jmx', target);
+  const threads = new Set(target.at('/step').map((r) => r.query.get('thread')));
+  assert.deepEqual([...threads].sort(), ['1', '2', '3', '4']);
+});
+
 test('managers.jmx: cookies kept and cleared each iteration, Basic auth by URL, a file upload, redirects followed, a timeout; the cache manager warns', async (t) => {
   const target = await Target.start({
     '/login': (_r, res) => res.writeHead(200, { 'set-cookie': 'sid=42; Path=/' }).end(),

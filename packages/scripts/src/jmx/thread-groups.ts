@@ -9,6 +9,7 @@
  * | Concurrency Thread Group                  | ramping-vus           | 0 → target over ramp-up (in steps), then hold     |
  * | Ultimate Thread Group                     | ramping-vus           | the sum of its rows, piece by piece               |
  * | Arrivals Thread Group                     | ramping-arrival-rate  | 0 → target arrivals/unit over ramp-up, then hold  |
+ * | Stepping Thread Group                     | ramping-vus           | delay, a burst, steps up, hold, steps down        |
  *
  * Finite loops with a scheduler also cap each VU's iterations; the startup delay is the
  * executor's start time. setUp and tearDown groups are ordered by the program (see program.ts).
@@ -25,6 +26,7 @@ export const threadGroupTypes = {
   'com.blazemeter.jmeter.threads.concurrency.ConcurrencyThreadGroup': 'main',
   'kg.apc.jmeter.threads.UltimateThreadGroup': 'main',
   'com.blazemeter.jmeter.threads.arrivals.ArrivalsThreadGroup': 'main',
+  'kg.apc.jmeter.threads.SteppingThreadGroup': 'main',
 } as const;
 export type GroupRole = (typeof threadGroupTypes)[keyof typeof threadGroupTypes];
 
@@ -75,6 +77,8 @@ export function groupPlan(
       return { ...base, ...ultimate(el, cx) };
     case 'com.blazemeter.jmeter.threads.arrivals.ArrivalsThreadGroup':
       return { ...base, ...arrivals(el, cx) };
+    case 'kg.apc.jmeter.threads.SteppingThreadGroup':
+      return { ...base, ...stepping(el, cx) };
     default:
       return classic(el, cx, maxDurationMs, hasDuration, base);
   }
@@ -259,4 +263,45 @@ function ultimate(el: JmxElement, cx: CompileContext): Shape {
     gracefulRampDownMs: gracefulStopMs,
   };
   return { spec, threads, loops: undefined, staggerMs: 0, durationMs };
+}
+
+/**
+ * jpgc's Stepping Thread Group: after the initial delay a burst of users starts, then a step of
+ * users every period (each step ramped over `rampUp` seconds) until the total; the total holds
+ * for the flight time, then users stop a step every period.
+ */
+function stepping(el: JmxElement, cx: CompileContext): Shape {
+  const total = whole(cx, el, 'ThreadGroup.num_threads', 1);
+  const sec = (name: string) => Math.max(0, cx.number(el, name, 0)) * 1000;
+  const burst = Math.min(total, whole(cx, el, 'Start users count burst', 0));
+  const step = whole(cx, el, 'Start users count', 1);
+  const period = sec('Start users period');
+  const ramp = Math.min(sec('rampUp'), period);
+  const stopStep = whole(cx, el, 'Stop users count', 0);
+  const stopPeriod = sec('Stop users period');
+  const stages: Stage[] = [{ durationMs: sec('Threads initial delay'), target: 0 }];
+  let level = burst;
+  if (burst > 0) stages.push({ durationMs: 0, target: burst });
+  while (level < total) {
+    const next = Math.min(total, level + Math.max(1, step));
+    stages.push({ durationMs: period - ramp, target: level }, { durationMs: ramp, target: next });
+    level = next;
+  }
+  stages.push({ durationMs: sec('flighttime'), target: total });
+  if (stopStep > 0) {
+    while (level > 0) {
+      level = Math.max(0, level - stopStep);
+      stages.push({ durationMs: 0, target: level }, { durationMs: stopPeriod, target: level });
+    }
+  }
+  const durationMs = stages.reduce((t, s) => t + s.durationMs, 0);
+  const spec: UnnamedSpec = {
+    executor: 'ramping-vus',
+    startTimeMs: 0,
+    gracefulStopMs,
+    startVus: 0,
+    stages,
+    gracefulRampDownMs: 0,
+  };
+  return { spec, threads: total, loops: undefined, staggerMs: 0, durationMs };
 }
