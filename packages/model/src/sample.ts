@@ -67,9 +67,20 @@ export interface Sample {
   readonly timings: Timings;
   readonly bytesSent: number;
   readonly bytesReceived: number;
+  /**
+   * The script's own verdict on the status, where it gives one (Locust's `response.success()`
+   * and `failure()`; k6's expected statuses; JMeter's "ignore status"): true passes a 404 it
+   * expected, false fails a 200 it did not. Absent, the status decides.
+   */
+  readonly expected?: boolean;
 }
 
-/** A request failed when it got no response, or a status outside 200–399 (k6's default). */
-export function isFailure(s: Pick<Sample, 'status' | 'error'>): boolean {
-  return s.error !== null || s.status < 200 || s.status >= 400;
+/**
+ * A request failed when it got no response or an error, else when the script said so, else
+ * when its status is outside 200–399 (k6's default).
+ */
+export function isFailure(s: Pick<Sample, 'status' | 'error' | 'expected'>): boolean {
+  if (s.error !== null) return true;
+  if (s.expected !== undefined) return !s.expected;
+  return s.status < 200 || s.status >= 400;
 }

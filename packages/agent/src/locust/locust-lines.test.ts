@@ -62,3 +62,11 @@ test('failures: by status, a refused response is an assertion, no response is cl
   assert.equal(kind({ s: 0, ek: 'SSLError', e: 'certificate verify failed' }), 'tls');
   assert.equal(kind({ s: 0, ek: 'ValueError', e: 'bad' }), 'other');
 });
+
+test('a 404 the locustfile marked success() passes; its status is still counted', () => {
+  const line = parseLocustLine(request({ s: 404 }));
+  assert.ok(line?.t === 'r');
+  const s = toSample(line, 'x');
+  assert.equal(s.status, 404);
+  assert.equal(isFailure(s), false);
+});

@@ -76,6 +76,8 @@ export function toSample(r: Extract<LocustLine, { t: 'r' }>, scenario: string): 
     status: r.s,
     error,
     ...(failed ? { errorMessage: `${r.ek}: ${r.e ?? ''}` } : {}),
+    // Locust's verdict is the script's: a 404 it marked `success()` passed.
+    expected: !failed,
     intendedAt: startedAt,
     startedAt,
     firstByteAt: endedAt,
