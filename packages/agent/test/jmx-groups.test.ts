@@ -146,7 +146,7 @@ test('managers.jmx: cookies kept and cleared each iteration, Basic auth by URL, 
   assert.deepEqual(labels.timeout, { requests: 2, failures: 2, errors: { timeout: 2 } });
 });
 
-test('jmeter5-web-shop.jmx: a plan as JMeter 5.6 saves it (listeners, DNS cache, debug sampler, disabled sampler) runs; values flow from login to cart', async (t) => {
+test('jmeter5-web-shop.jmx: a plan as JMeter 5.6 saves it (listeners, PerfMon, DNS cache, debug sampler and post-processor, Poisson timer, disabled sampler) runs; values flow from login to cart', async (t) => {
   const target = await Target.start({
     '/api/v1/login': (r, res) => res.end(JSON.stringify({ token: `tk-${JSON.parse(r.body).username}` })),
     '/api/v1/products': (_r, res) => res.end(JSON.stringify({ products: [{ id: 42 }, { id: 43 }] })),
@@ -157,7 +157,11 @@ test('jmeter5-web-shop.jmx: a plan as JMeter 5.6 saves it (listeners, DNS cache,
   const warnings = test.warnings.join('\n');
   assert.match(warnings, /CacheManager "HTTP Cache Manager"/);
   assert.match(warnings, /Debug Sampler/);
-  assert.doesNotMatch(warnings, /ResultCollector|Summary Report/, 'listeners are left out silently');
+  assert.doesNotMatch(
+    warnings,
+    /Collector|Summary Report|PerfMon|DebugPostProcessor/,
+    'listeners are left out silently',
+  );
   const result = await runPlan('jmeter5-web-shop.jmx', target);
   const logins = target.at('/api/v1/login');
   assert.equal(logins.length, 6, '3 users × 2 loops');

@@ -132,6 +132,7 @@ export class TreeCompiler {
     for (const c of el.children) {
       const kind = kindOf(c);
       if (kind === undefined) this.cx.complain(c, `${c.type} is not supported`, hintFor(c.type));
+      else if (kind === 'ignored') this.cx.warn(c, `${c.type} is ignored`);
       else if (kind === 'http' || kind === 'controller' || kind === 'action')
         this.cx.complain(c, `a ${c.type} cannot sit under a sampler`);
     }

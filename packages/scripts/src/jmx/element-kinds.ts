@@ -34,12 +34,17 @@ export const elementKinds = {
   Arguments: 'variables',
   ConfigTestElement: 'defaults',
   DNSCacheManager: 'ignored',
+  KeystoreConfig: 'ignored',
+  JSR223Listener: 'ignored',
+  BeanShellListener: 'ignored',
+  DebugPostProcessor: 'silent',
   ProxyControl: 'silent',
   WorkBench: 'silent',
   TestFragmentController: 'silent',
   ConstantTimer: 'timer',
   UniformRandomTimer: 'timer',
   GaussianRandomTimer: 'timer',
+  PoissonRandomTimer: 'timer',
   ConstantThroughputTimer: 'timer',
   'kg.apc.jmeter.timers.VariableThroughputTimer': 'timer',
   PreciseThroughputTimer: 'timer',
@@ -65,7 +70,8 @@ export type ElementKind = (typeof elementKinds)[keyof typeof elementKinds];
 export function kindOf(el: JmxElement): ElementKind | undefined {
   if (Object.hasOwn(elementKinds, el.type)) return elementKinds[el.type as keyof typeof elementKinds];
   // Listeners of plugins are result collectors with a GUI of their own.
-  if (/\.(vizualizers|listener|reporters)\./i.test(el.type) || /ResultCollector$/.test(el.type)) return 'listener';
+  // (PerfMon, JMXMon, DbMon and the mailer are collectors too.)
+  if (/\.(vizualizers|listener|reporters)\./i.test(el.type) || /Collector$/.test(el.type)) return 'listener';
   return undefined;
 }
 

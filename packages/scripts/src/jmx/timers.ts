@@ -15,6 +15,7 @@ export const timerTypes = [
   'ConstantTimer',
   'UniformRandomTimer',
   'GaussianRandomTimer',
+  'PoissonRandomTimer',
   'ConstantThroughputTimer',
   'kg.apc.jmeter.timers.VariableThroughputTimer',
   'PreciseThroughputTimer',
@@ -37,6 +38,8 @@ export function compileTimer(el: JmxElement, cx: CompileContext): Timer {
       return (t) => num(delay(t)) + Math.floor(Math.random() * num(range(t)));
     case 'GaussianRandomTimer':
       return (t) => Math.max(0, num(delay(t)) + Math.round(gaussian() * num(range(t))));
+    case 'PoissonRandomTimer':
+      return (t) => num(delay(t)) + poisson(num(range(t)));
     case 'kg.apc.jmeter.timers.VariableThroughputTimer':
       return shapingTimer(el, cx);
     case 'PreciseThroughputTimer':
@@ -47,6 +50,16 @@ export function compileTimer(el: JmxElement, cx: CompileContext): Timer {
     default:
       return throughputTimer(el, cx);
   }
+}
+
+/** A Poisson-distributed whole number of mean `lambda` (Knuth's method; large means by the normal approximation). */
+function poisson(lambda: number): number {
+  if (lambda <= 0) return 0;
+  if (lambda > 500) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * gaussian()));
+  const limit = Math.exp(-lambda);
+  let k = 0;
+  for (let p = Math.random(); p > limit; p *= Math.random()) k++;
+  return k;
 }
 
 /** A standard normal value (Box–Muller). */
