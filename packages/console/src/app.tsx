@@ -2,7 +2,7 @@
  * The app: sign-in when there is no session, else the shell (navigation, the signed-in user,
  * sign-out) around the page the address names.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { canEdit, clientFor, loadSession, type Session, saveSession } from './api/session.ts';
 import { PageErrorBoundary } from './components/error-boundary.tsx';
 import { Link } from './components/link.tsx';
@@ -50,7 +50,24 @@ function Content({ page, session }: { page: Page; session: Session }) {
   }
 }
 
+/** The browser tab's title for a page (history and tabs then tell pages apart). */
+const titles: Record<Page['name'], string> = {
+  tests: 'Tests',
+  new: 'New test',
+  test: 'Test',
+  edit: 'Edit test',
+  copy: 'Copy test',
+  run: 'Run',
+  compare: 'Compare runs',
+  regions: 'Regions & agents',
+  access: 'Users & tokens',
+  missing: 'Not found',
+};
+
 function Shell({ value, page }: { value: SessionValue; page: Page }) {
+  useEffect(() => {
+    document.title = `${titles[page.name]} · dlt`;
+  }, [page.name]);
   const nav: [Page, string, boolean][] = [
     [{ name: 'tests' }, 'Tests', ['tests', 'new', 'test', 'edit', 'copy', 'run', 'compare'].includes(page.name)],
     [{ name: 'regions' }, 'Regions & agents', page.name === 'regions'],
