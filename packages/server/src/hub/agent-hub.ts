@@ -94,16 +94,23 @@ export class AgentHub {
   #accept(ws: WebSocket): void {
     let agent: ConnectedAgent | undefined;
     let received = 0;
+    let refused = false;
     const helloTimer = setTimeout(() => ws.close(closeCodes.noHello, 'no hello within 10 s'), 10_000);
     ws.on('message', (data) => {
+      // After a refusal nothing more from this connection counts (it is closing).
+      if (refused) return;
       received++;
       const read = readAgentMessage(String(data));
-      if (!read.ok && agent === undefined) return void this.#refuseHello(ws, `bad hello: ${read.reason}`);
-      if (!read.ok) return this.#badMessage(ws, agent, `message ${received} refused: ${read.reason}`);
+      if (!read.ok) {
+        refused = true;
+        if (agent === undefined) return void this.#refuseHello(ws, `bad hello: ${read.reason}`);
+        return this.#badMessage(ws, agent, `message ${received} refused: ${read.reason}`);
+      }
       const m = read.message;
       if (agent === undefined) {
         clearTimeout(helloTimer);
         agent = this.#hello(ws, m);
+        refused = agent === undefined;
         return;
       }
       agent.heard();
@@ -140,8 +147,7 @@ export class AgentHub {
     const who = agent ? `agent ${agent.name} (${agent.region})` : 'an agent before hello';
     this.#log(`${who}: ${reason}`);
     if (agent) agent.goneReason = reason;
-    // A close reason is at most 123 bytes; the full one is in the server's log.
-    ws.close(closeCodes.badMessage, Buffer.from(reason).subarray(0, 123).toString());
+    ws.close(closeCodes.badMessage, closeReason(reason));
     setTimeout(() => ws.terminate(), 1_000).unref();
   }
 
@@ -236,6 +242,13 @@ export class AgentHub {
     this.#agents.clear();
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
+}
+
+/** A close reason is at most 123 bytes of UTF-8 (the full one is in the server's log). */
+function closeReason(reason: string): string {
+  let r = reason;
+  while (Buffer.byteLength(r) > 123) r = r.slice(0, -1);
+  return r;
 }
 
 const tooBig = (limit: number) => `sent a message over the size limit (${limit} bytes)`;

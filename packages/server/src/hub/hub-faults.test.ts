@@ -79,6 +79,15 @@ test('garbage, a message that breaks the protocol and an oversized one close onl
       4002,
       /a snapshot message that breaks the protocol: snapshot\.at/,
     ],
+    [
+      'a reason longer than a close frame holds, in letters of more than one byte',
+      (a) =>
+        a.sendRaw(
+          JSON.stringify({ type: 'snapshot', taskId: 'x', snapshot: { at: 1, labels: { ['ä'.repeat(80)]: {} } } }),
+        ),
+      4002,
+      /^message \d+ refused: a snapshot message that breaks the protocol: snapshot\./,
+    ],
     // 1009 is WebSocket's own "message too big"; the server's agent list says it in words.
     ['an oversized message', (a) => a.sendRaw(Buffer.alloc(100 * 1024, 0x20)), 1009, /^$/],
   ];
@@ -103,6 +112,7 @@ test('garbage, a message that breaks the protocol and an oversized one close onl
     [
       'not JSON',
       'a explode message that breaks the ',
+      'a snapshot message that breaks the',
       'a snapshot message that breaks the',
       'sent a message over the size limit',
     ],
