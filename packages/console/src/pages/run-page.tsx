@@ -3,7 +3,7 @@
  * stream, merged and per region; the per-label table; the tasks per region; elapsed and remaining
  * time; cancel); once it has ended, its results.
  */
-import type { RunLiveEvent, TestRun } from '@dlt/client';
+import { type RunLiveEvent, type TestRun, terminalStatuses } from '@dlt/client';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { canEdit } from '../api/session.ts';
 import { useConfirm } from '../components/confirm.tsx';
@@ -133,18 +133,31 @@ function useLive(runId: string, onStatus: (status: string, errorReason?: string)
       if (dirty) setVersion((v) => v + 1);
       dirty = false;
     }, 500);
+    // A dropped stream (a restarted server, a proxy) is opened again: the server sends every
+    // second so far first, and a second already held is replaced, so nothing counts twice.
     (async () => {
-      for await (const e of client.live(runId, { signal: abort.signal })) {
-        const ev = e as RunLiveEvent;
-        // Each task's own `snapshot` is not needed: the server's merged `second` has them all, exactly.
-        if (ev.event === 'second') {
-          series.add(ev.data);
-          dirty = true;
-        } else if (ev.event === 'status') statusRef.current(ev.data.status, ev.data.errorReason);
+      let ended = false;
+      while (!ended && !abort.signal.aborted) {
+        try {
+          for await (const e of client.live(runId, { signal: abort.signal })) {
+            const ev = e as RunLiveEvent;
+            // Each task's own `snapshot` is not needed: the server's merged `second` has them all, exactly.
+            if (ev.event === 'second') {
+              series.add(ev.data);
+              dirty = true;
+            } else if (ev.event === 'status') {
+              ended = terminalStatuses.includes(ev.data.status);
+              statusRef.current(ev.data.status, ev.data.errorReason);
+            }
+            setError(undefined);
+          }
+        } catch (err) {
+          if (abort.signal.aborted) return;
+          setError(err);
+        }
+        if (!ended) await new Promise((r) => setTimeout(r, 2000));
       }
-    })().catch((err) => {
-      if (!abort.signal.aborted) setError(err);
-    });
+    })();
     return () => {
       abort.abort();
       clearInterval(timer);
@@ -170,7 +183,7 @@ function LiveView({ run, onStatus, onCancel }: { run: TestRun; onStatus: (s: str
   const tasks = (Array.isArray(run.tasks) ? run.tasks : []) as TaskView[];
   return (
     <section className="live">
-      {error ? <ErrorNote error={error} title="The live stream stopped" /> : null}
+      {error ? <ErrorNote error={error} title="The live stream was cut; reconnecting" /> : null}
       <div className="stats">
         <Stat label="Elapsed" value={duration(elapsed)} />
         <Stat
