@@ -206,9 +206,6 @@ function LiveView({ run, onStatus, onCancel }: { run: TestRun; onStatus: (s: str
         <TaskTable tasks={tasks} />
         <LabelTable series={series} />
       </div>
-      {!run.showLive && run.showLive !== undefined ? (
-        <p className="muted">Live data is off for this test; the results appear when the run ends.</p>
-      ) : null}
       {points.length === 0 ? (
         <Empty>Waiting for the first second of data…</Empty>
       ) : (

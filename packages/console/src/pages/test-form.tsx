@@ -307,8 +307,8 @@ function FormBody({
       <fieldset>
         <legend>Live data</legend>
         <label className="check">
-          <input type="checkbox" checked={form.showLive} onChange={(e) => set({ showLive: e.target.checked })} /> Show
-          live charts while the test runs
+          <input type="checkbox" checked={form.showLive} onChange={(e) => set({ showLive: e.target.checked })} /> Live
+          data on (the seed's <code>showLive</code>, kept for its clients; dlt streams every run's seconds either way)
         </label>
       </fieldset>
       <div className="form-actions">
