@@ -127,6 +127,8 @@ test('a locustfile with a load shape runs its shape and stops at the run time', 
     const summary = JSON.parse(await readFile(out, 'utf8')) as RunSummary;
     assert.ok(summary.totals.requests > 0);
     assert.equal(summary.totals.requests, target.total());
+    // The shape's 3 users, not -c's default 1: the shape class is the one Locust runs.
+    assert.equal(summary.vusMax, 3);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 """dlt's bridge inside Locust: streams every request Locust makes to the dlt agent that started
 this process, one JSON line each on the file descriptor named by DLT_LOCUST_FD, so the agent
-records it in its own histograms. Loaded by Locust as one more locustfile (`-f user.py,this.py`);
+records it in its own histograms. Loaded by Locust as one more locustfile (`-f this.py,user.py`: the user's file last, whose LoadTestShape Locust keeps);
 it defines no User class, only event listeners.
 
 Once the locustfiles are loaded it writes {"t":"init"} and waits for one byte on the descriptor

@@ -90,7 +90,8 @@ export async function checkLocustfile(run: ExternalRun, log?: (line: string) => 
 export function locustArgs(run: ExternalRun): string[] {
   return [
     '-f',
-    `${run.file},${pluginPath}`,
+    // Ours first: Locust 2.12 keeps the shape class of the last file it loads, so the user's goes last.
+    `${pluginPath},${run.file}`,
     '--headless',
     '--users',
     String(run.users),
