@@ -137,6 +137,16 @@ const badCases: readonly { name: string; fields: ScheduleFields; fields_named: s
     fields_named: ['cronExpiryDate'],
   },
   {
+    name: 'a one-time firing after the expiry',
+    fields: { scheduleDate: '2026-06-10', scheduleTime: '10:00', cronExpiryDate: '2026-06-01' },
+    fields_named: ['cronExpiryDate'],
+  },
+  {
+    name: 'a recurrence starting after the expiry',
+    fields: { recurrence: 'weekly', scheduleDate: '2026-06-10', scheduleTime: '10:00', cronExpiryDate: '2026-06-09' },
+    fields_named: ['cronExpiryDate'],
+  },
+  {
     name: 'a day that does not exist',
     fields: { scheduleDate: '2026-02-30', scheduleTime: '10:00' },
     fields_named: ['scheduleDate'],

@@ -165,7 +165,14 @@ function pastProblems(f: ScheduleFields, spec: ScheduleSpec, nowMs: number): Pro
     return problems;
   }
   const at = w.kind === 'once' ? w.atMs : w.startMs;
-  if (at > nowMs) return problems;
+  if (at > nowMs) {
+    // Otherwise stored as a schedule that never fires, with nothing to say so.
+    if (spec.endMs !== undefined && at > spec.endMs) {
+      const when = `${f.scheduleDate} ${f.scheduleTime}`;
+      problems.push({ field: 'cronExpiryDate', message: `is before the first firing (${when} ${spec.timezone})` });
+    }
+    return problems;
+  }
   const field = (f.scheduleDate ?? '') < today ? 'scheduleDate' : 'scheduleTime';
   const when = `${f.scheduleDate} ${f.scheduleTime} ${spec.timezone}`;
   problems.push({
