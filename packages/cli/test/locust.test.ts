@@ -148,6 +148,18 @@ test('a locustfile Locust cannot load is bad input (exit 2) with its error and l
   assert.match(none.stderr, /No User class found/);
 });
 
+test('a locustfile that never finishes importing is stopped with a clear error (exit 2)', async () => {
+  process.env.DLT_LOCUST_LOAD_TIMEOUT = '3';
+  try {
+    const r = await runDlt(['run', fixture('import-loop.py'), '-d', '1s', '-u', 'http://127.0.0.1:9']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /import-loop\.py/);
+    assert.match(r.stderr, /still loading it after 3 s and was stopped/);
+  } finally {
+    delete process.env.DLT_LOCUST_LOAD_TIMEOUT;
+  }
+});
+
 test('a locustfile without a run time is refused before Locust starts', async () => {
   const r = await runDlt(['run', fixture('counting.py')]);
   assert.equal(r.code, 2);

@@ -38,7 +38,8 @@ before(async () => {
   port = (target.address() as { port: number }).port;
   dataDir = await mkdtemp(join(tmpdir(), 'dlt-e2e-locust-'));
   server = spawn(process.execPath, [bin, 'start', '--port', '0', '--data', dataDir], {
-    env: { ...process.env, DLT_ADMIN_PASSWORD: password },
+    // Agents give a locustfile 10 s to load (30 by default), so the endless import below ends soon.
+    env: { ...process.env, DLT_ADMIN_PASSWORD: password, DLT_LOCUST_LOAD_TIMEOUT: '10' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -173,6 +174,18 @@ test('a locustfile that cannot load fails the run before the start, with Locustâ
   assert.equal(done.status, 'failed');
   assert.match(done.errorReason, /SyntaxError/);
   assert.equal(received.length, 0);
+});
+
+test('a locustfile that never finishes importing fails the run with a clear reason, not the agents', async () => {
+  received.length = 0;
+  const looping = 'from locust import HttpUser, task\n\nwhile True:\n    pass\n';
+  const done = await runLocustTest('script', 'looping.py', new TextEncoder().encode(looping));
+  assert.equal(done.status, 'failed');
+  assert.match(done.errorReason, /still loading it after 10 s and was stopped/);
+  assert.equal(received.length, 0);
+  // The agents are still there and run the next test.
+  const next = await runLocustTest('script', 'shop.py', new TextEncoder().encode(locustfile(false)));
+  assert.equal(next.status, 'complete', next.errorReason);
 });
 
 test('a cancel ends every taskâ€™s Locust: no request reaches the target after it, and what was measured is kept', async () => {

@@ -16,8 +16,15 @@ import { type LocustLine, parseLocustLine, toSample } from './locust-lines.ts';
 
 const pluginPath = fileURLToPath(new URL('./dlt_locust_plugin.py', import.meta.url));
 
-/** How long Locust may take to import the locustfiles before the run is given up. */
-const loadTimeoutMs = 60_000;
+/**
+ * How long Locust may take to import the locustfiles before it is stopped (a loop at import
+ * time): `DLT_LOCUST_LOAD_TIMEOUT` seconds, 30 by default, so an agent says why well before the
+ * server's 60 s for a task to get ready.
+ */
+function loadTimeoutMs(): number {
+  const s = Number(process.env.DLT_LOCUST_LOAD_TIMEOUT);
+  return Number.isFinite(s) && s > 0 ? Math.min(s, 3600) * 1000 : 30_000;
+}
 /** After SIGTERM, how long before SIGKILL on a cancel. */
 const cancelGraceMs = 5_000;
 /** Bytes of Locust's stderr kept for error messages. */
@@ -72,8 +79,14 @@ export async function checkLocustfile(run: ExternalRun, log?: (line: string) => 
     cwd: dirname(run.file),
     stdio: ['ignore', 'ignore', 'pipe'],
     env: processEnv(run),
-    timeout: loadTimeoutMs,
   });
+  const limitMs = loadTimeoutMs();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    // SIGKILL: a file stuck at import may well ignore or trap SIGTERM.
+    child.kill('SIGKILL');
+  }, limitMs);
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (d: string) => {
@@ -82,7 +95,8 @@ export async function checkLocustfile(run: ExternalRun, log?: (line: string) => 
   const [code, sig] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.on('error', (e) => reject(new DltError(ErrorCode.Internal, `cannot start ${bin}: ${e.message}`)));
     child.on('close', (c, s) => resolve([c, s]));
-  });
+  }).finally(() => clearTimeout(timer));
+  if (timedOut) throw loadTimeout(run, limitMs);
   if (code !== 0) throw loadError(run, stderr, code, sig);
 }
 
@@ -150,6 +164,7 @@ function runLocust(
   });
   return new Promise<void>((resolve, reject) => {
     let loaded = false;
+    let loadTimedOut = false;
     let stoppedByUs = false;
     let stderr = '';
     const timers: NodeJS.Timeout[] = [];
@@ -161,7 +176,14 @@ function runLocust(
     };
     const onAbort = () => stop(cancelGraceMs);
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    timers.push(setTimeout(() => !loaded && stop(0), loadTimeoutMs));
+    const limitMs = loadTimeoutMs();
+    timers.push(
+      setTimeout(() => {
+        if (loaded) return;
+        loadTimedOut = true;
+        stop(0);
+      }, limitMs),
+    );
     const onLine = (line: LocustLine) => {
       switch (line.t) {
         case 'r':
@@ -199,6 +221,7 @@ function runLocust(
     };
     child.on('close', (code, sig) => {
       cleanup();
+      if (loadTimedOut) return reject(loadTimeout(run, limitMs));
       if (!loaded && !options.signal?.aborted) return reject(loadError(run, stderr, code, sig));
       // Locust stops itself on a bad test (no host, a User class raising at start): the user's to fix.
       if (code !== 0 && !stoppedByUs) {
@@ -225,6 +248,20 @@ function loadError(run: ExternalRun, stderr: string, code: number | null, sig: N
   for (const m of said.matchAll(where)) if (m[1] === run.file) line = Number(m[2]);
   return badInput(
     [{ file: run.file, ...(line !== undefined ? { line } : {}), message: `Locust could not load it:\n${said}` }],
+    `${run.file}: Locust could not run the locustfile`,
+  );
+}
+
+/** Locust was still importing the locustfile when its time was up: it was stopped, and says so. */
+function loadTimeout(run: ExternalRun, limitMs: number): DltError {
+  const s = Math.round(limitMs / 1000);
+  return badInput(
+    [
+      {
+        file: run.file,
+        message: `Locust was still loading it after ${s} s and was stopped: does it loop or wait at import time (code outside functions and classes)?`,
+      },
+    ],
     `${run.file}: Locust could not run the locustfile`,
   );
 }
