@@ -277,3 +277,22 @@ test('throughput-shaping.jmx: a Throughput Shaping Timer holds the users to its 
   const precise = target.at('/precise').length;
   assert.ok(precise >= 17 && precise <= 21, `${precise} samples at 20/s for 1 s`);
 });
+
+test('jsr223-scripts.jmx: JSR223 and BeanShell samplers, pre- and post-processors in the Groovy subset plans use', async (t) => {
+  const target = await Target.start({ '/first': (_r, res) => res.writeHead(201).end('  all fine ') });
+  t.after(() => target.close());
+  const before = Date.now();
+  await runPlan('jsr223-scripts.jmx', target);
+  const second = target.at('/api/second');
+  assert.equal(second.length, 2, 'the setUp sampler set the base path property');
+  assert.deepEqual(second.map((r) => r.query.get('user')).sort(), ['u0', 'u1']);
+  for (const r of second) {
+    const q = Object.fromEntries(r.query);
+    assert.equal(q.code, '201');
+    assert.equal(q.shout, 'ALL FINE');
+    assert.equal(q.n, '42');
+    assert.equal(q.greeting, `hi ${q.user}`);
+    assert.ok(Number(q.stamp) >= before && Number(q.stamp) <= Date.now());
+  }
+  assert.equal(target.received.length, 4, 'the JSR223 sampler sends nothing');
+});

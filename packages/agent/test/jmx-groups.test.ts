@@ -212,12 +212,12 @@ test('refused before any request, naming the element type, name and path in the 
   assert.match(unsupported, /3 problems/);
   assert.match(
     unsupported,
-    /ThreadGroup "Users" > LoopController > BeanShellSampler "calc": BeanShellSampler is not supported/,
+    /ThreadGroup "Users" > LoopController > BeanShellSampler "calc": line 1: "return 1": only statements that call, declare or assign are supported/,
   );
   assert.match(unsupported, /HTTPSamplerProxy "fine": function __BeanShell is not supported/);
   assert.match(
     unsupported,
-    /ThreadGroup "Users" > JSR223PostProcessor "groovy": JSR223PostProcessor is not supported \(use a Regular Expression/,
+    /ThreadGroup "Users" > JSR223PostProcessor "groovy": line 1: creating objects \(new …\) is not supported/,
   );
   assert.match(await refusal('loops-forever.jmx'), /ThreadGroup "Endless": loops forever and has no duration/);
   assert.match(await refusal('entity-expansion.jmx'), /DOCTYPE or entities, which are refused/);

@@ -151,6 +151,13 @@ function extend(
       case 'csv':
         loseEl(el, 'CSV data is not carried over');
         break;
+      case 'counter':
+      case 'random':
+        loseEl(el, 'generated variables are not carried over');
+        break;
+      case 'pre':
+        loseEl(el, 'scripts are not carried over');
+        break;
       case 'variables':
         if (!planLevel) loseEl(el, 'variables below the plan are not carried over');
         break;
@@ -177,7 +184,7 @@ function walk(children: readonly JmxElement[], scope: Scope, out: Req[], w: Walk
       controller(el, scope, out, w);
       continue;
     }
-    if (kind === 'action' || kind === 'debug') w.loseEl(el, 'this sampler is not carried over');
+    if (kind === 'action' || kind === 'debug' || kind === 'script') w.loseEl(el, 'this sampler is not carried over');
     else if (kind === undefined) w.loseEl(el, 'this element is not supported by dlt, so it is not carried over');
   }
 }

@@ -11,6 +11,7 @@ import { controllerStep } from './controllers.ts';
 import { compileCsvDataSet, type NextRow } from './csv-data-set.ts';
 import { kindOf } from './element-kinds.ts';
 import { compileExtractor, type Extract } from './extractors.ts';
+import { type Script, scriptOf } from './groovy-lite.ts';
 import { type ConfigScope, compileHttpSampler } from './http-sampler.ts';
 import type { JmxElement } from './jmx-tree.ts';
 import { compileCounter, compileRandomVariable } from './pass-config.ts';
@@ -25,6 +26,8 @@ export interface Scope {
   readonly extractors: readonly Extract[];
   readonly checks: readonly Check[];
   readonly needsBody: boolean;
+  /** JSR223/BeanShell pre-processors, run before each sampler (before its timers). */
+  readonly pre: readonly Script[];
 }
 
 export const emptyScope: Scope = {
@@ -33,6 +36,7 @@ export const emptyScope: Scope = {
   extractors: [],
   checks: [],
   needsBody: false,
+  pre: [],
 };
 
 /** Settings of the thread group being compiled. */
@@ -77,6 +81,10 @@ export class TreeCompiler {
       case 'cache':
         this.cx.warn(el, 'the Cache Manager is a no-op in dlt: every request is sent');
         return s;
+      case 'pre': {
+        const script = scriptOf(el, (m, h) => this.cx.complain(el, m, h));
+        return script === undefined ? s : { ...s, pre: [...s.pre, script] };
+      }
       case 'timer':
         return { ...s, timers: [...s.timers, compileTimer(el, this.cx)] };
       case 'assertion': {
@@ -106,7 +114,7 @@ export class TreeCompiler {
       else if (kind === 'random') rows.push(compileRandomVariable(el, this.cx));
       else if (kind === undefined) this.cx.complain(el, `${el.type} is not supported`, hintFor(el.type));
       else if (kind === 'ignored') this.cx.warn(el, `${el.type} is ignored`);
-      else if (kind === 'http' || kind === 'action' || kind === 'debug' || kind === 'controller') {
+      else if (kind === 'http' || kind === 'action' || kind === 'debug' || kind === 'controller' || kind === 'script') {
         const step = this.#step(el, scope);
         if (step !== undefined) steps.push(step);
       }
@@ -123,6 +131,8 @@ export class TreeCompiler {
       case 'debug':
         this.cx.warn(el, 'the Debug Sampler sends nothing and records no sample');
         return undefined;
+      case 'script':
+        return this.#script(el, this.extend(scope, el.children));
       default:
         return controllerStep(el, scope, this);
     }
@@ -133,13 +143,25 @@ export class TreeCompiler {
       const kind = kindOf(c);
       if (kind === undefined) this.cx.complain(c, `${c.type} is not supported`, hintFor(c.type));
       else if (kind === 'ignored') this.cx.warn(c, `${c.type} is ignored`);
-      else if (kind === 'http' || kind === 'controller' || kind === 'action')
+      else if (kind === 'http' || kind === 'controller' || kind === 'action' || kind === 'script')
         this.cx.complain(c, `a ${c.type} cannot sit under a sampler`);
     }
     const scope = this.extend(outer, el.children);
     const sampler = compileHttpSampler(el, scope.config, this.cx);
     const isStatic = !hasTemplates(el, scope) && scope.config.cookies === undefined && scope.config.auth.length === 0;
     return httpStep(sampler, { ...scope, ...this.group }, isStatic);
+  }
+
+  /** A JSR223 or BeanShell sampler: its script runs (after the timers); it sends nothing and records no sample. */
+  #script(el: JmxElement, scope: Scope): Step {
+    const script = scriptOf(el, (m, h) => this.cx.complain(el, m, h));
+    const samplerScope: SamplerScope = { ...scope, ...this.group };
+    return async (t): Promise<Flow> => {
+      const ctx = t.ctx as VuContext;
+      if (!(await beforeSampler(t, ctx, samplerScope))) return 'stop';
+      script?.({ t });
+      return 'go';
+    };
   }
 
   /** Flow Control Action: pause, stop the thread (or test), or start the next iteration. */
@@ -200,12 +222,7 @@ function hasTemplates(el: JmxElement, scope: Scope): boolean {
   return all.some((s) => s.includes('${'));
 }
 
-const hints: Readonly<Record<string, string>> = {
-  JSR223Sampler: 'scripts in Groovy or other languages cannot run in dlt',
-  JSR223PreProcessor: 'scripts in Groovy or other languages cannot run in dlt',
-  JSR223PostProcessor: 'use a Regular Expression, JSON or Boundary extractor instead',
-  BeanShellSampler: 'BeanShell scripts cannot run in dlt',
-};
+const hints: Readonly<Record<string, string>> = {};
 
 function hintFor(type: string): string | undefined {
   return (

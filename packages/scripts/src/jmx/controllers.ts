@@ -208,7 +208,7 @@ function runnableChildren(el: JmxElement, tc: TreeCompiler): JmxElement[] {
     const k = kindOf(c);
     if (k === undefined) tc.cx.complain(c, `${c.type} is not supported`);
     else if (k === 'csv') tc.cx.complain(c, `a CSV Data Set under a ${el.type} is not supported; put it one level up`);
-    return k === 'http' || k === 'controller' || k === 'action' || k === 'debug';
+    return k === 'http' || k === 'controller' || k === 'action' || k === 'debug' || k === 'script';
   });
 }
 

@@ -8,6 +8,12 @@ export const elementKinds = {
   HTTPSamplerProxy: 'http',
   HTTPSampler: 'http',
   TestAction: 'action',
+  JSR223Sampler: 'script',
+  BeanShellSampler: 'script',
+  JSR223PreProcessor: 'pre',
+  BeanShellPreProcessor: 'pre',
+  JSR223PostProcessor: 'extractor',
+  BeanShellPostProcessor: 'extractor',
   DebugSampler: 'debug',
   GenericController: 'controller',
   RecordingController: 'controller',
@@ -77,6 +83,7 @@ export function kindOf(el: JmxElement): ElementKind | undefined {
 
 /** Kinds that shape the samplers in their scope rather than run. */
 export const scopeKinds: ReadonlySet<ElementKind> = new Set([
+  'pre',
   'headers',
   'cookies',
   'cache',

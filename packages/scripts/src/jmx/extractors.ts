@@ -9,6 +9,7 @@ import { selectAll } from 'css-select';
 import type { AnyNode, Element } from 'domhandler';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { CompileContext } from './compile-context.ts';
+import { scriptOf } from './groovy-lite.ts';
 import type { JmxElement } from './jmx-tree.ts';
 import { compileJsonPath, type JsonPath } from './json-path.ts';
 import { bool, str } from './props.ts';
@@ -31,6 +32,8 @@ export const extractorTypes = [
   'HtmlExtractor',
   'XPathExtractor',
   'XPath2Extractor',
+  'JSR223PostProcessor',
+  'BeanShellPostProcessor',
 ] as const;
 
 const useHeaders: Readonly<Record<string, ResponseField>> = {
@@ -56,6 +59,12 @@ export function compileExtractor(el: JmxElement, cx: CompileContext): CompiledEx
     case 'XPathExtractor':
     case 'XPath2Extractor':
       return xpathExtractor(el, cx);
+    case 'JSR223PostProcessor':
+    case 'BeanShellPostProcessor': {
+      const script = scriptOf(el, (m, h) => cx.complain(el, m, h));
+      const needsBody = /getResponseData/.test(el.props.get('script')?.value ?? '');
+      return { run: (res, _sent, t) => script?.({ t, res }), needsBody };
+    }
     default:
       return cssExtractor(el, cx);
   }

@@ -7,6 +7,7 @@ import type { HttpRequest, HttpResponse, PreparedRequest, VuContext } from '@dlt
 import { isFailure } from '@dlt/model';
 import type { Check } from './assertions.ts';
 import type { Extract } from './extractors.ts';
+import type { Script } from './groovy-lite.ts';
 import type { Built, HttpSampler } from './http-sampler.ts';
 import type { SentRequest } from './response-fields.ts';
 import type { Thread } from './scope.ts';
@@ -25,6 +26,7 @@ export interface SamplerScope {
   readonly extractors: readonly Extract[];
   readonly checks: readonly Check[];
   readonly needsBody: boolean;
+  readonly pre: readonly Script[];
   readonly onError: SampleErrorAction;
   /** When the thread group's schedule ends (no sampler starts after it). */
   readonly endsAt: (t: Thread) => number;
@@ -51,6 +53,8 @@ export function failedFlow(t: Thread, action: SampleErrorAction): Flow {
 /** Waits for the timers in scope; false when the thread must not go on. */
 export async function beforeSampler(t: Thread, ctx: VuContext, scope: SamplerScope): Promise<boolean> {
   if (t.stopped || t.test.stopped || ctx.signal.aborted || performance.now() >= scope.endsAt(t)) return false;
+  // Pre-processors run before the timers, as in JMeter.
+  for (const pre of scope.pre) pre({ t });
   let delay = 0;
   for (const timer of scope.timers) delay += timer(t);
   if (delay > 0) await ctx.sleep(delay);

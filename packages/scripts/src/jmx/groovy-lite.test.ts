@@ -1,0 +1,68 @@
+/** The Groovy subset of JSR223 and BeanShell elements: what runs, and what is refused by line. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compileGroovy } from './groovy-lite.ts';
+import { newGroupState, newTestState, newThread } from './scope.ts';
+
+function run(source: string, vars: Record<string, string> = {}) {
+  const problems: string[] = [];
+  const script = compileGroovy(source, (m) => problems.push(m));
+  const t = newThread(newGroupState('g', 1), newTestState({}));
+  for (const [k, v] of Object.entries(vars)) t.vars.set(k, v);
+  script({ t });
+  return { problems, vars: Object.fromEntries(t.vars), props: Object.fromEntries(t.test.props) };
+}
+
+const cases: [name: string, source: string, vars: Record<string, string>][] = [
+  ['put a literal', 'vars.put("a", "b")', { a: 'b' }],
+  ['concatenate and copy', 'vars.put("b", vars.get("a") + "-" + 2)', { a: 'x', b: 'x-2' }],
+  ['locals, Java or Groovy style', 'String s = "p"; def n = 1 + 2\nvars.put("v", s + n)', { v: 'p3' }],
+  ['numbers add', 'vars.put("n", String.valueOf(Integer.parseInt(vars.get("a")) + 1))', { a: '41', n: '42' }],
+  ['string methods', "vars.put('u', ' Hi '.trim().toUpperCase().substring(0, 1))", { u: 'H' }],
+  ['comments and imports', 'import java.util.UUID // why\n// nothing\nvars.put("x", "1") // done', { x: '1' }],
+  ['put null removes', 'vars.put("a", null)', {}],
+];
+
+for (const [name, source, expected] of cases) {
+  test(`compileGroovy: ${name}`, () => {
+    const preset: Record<string, string> =
+      name === 'concatenate and copy' || name === 'numbers add' || name === 'put null removes'
+        ? { a: name === 'numbers add' ? '41' : 'x' }
+        : {};
+    const r = run(source, preset);
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.vars, expected);
+  });
+}
+
+test('compileGroovy: props, UUIDs and time', () => {
+  const r = run(
+    'props.put("k", UUID.randomUUID().toString())\nvars.put("t", String.valueOf(System.currentTimeMillis()))',
+  );
+  assert.match(r.props.k, /^[0-9a-f-]{36}$/);
+  assert.ok(Math.abs(Number(r.vars.t) - Date.now()) < 5_000);
+});
+
+test('compileGroovy refuses what it cannot run, by line', () => {
+  const { problems } = run(
+    [
+      'vars.put("ok", "1")',
+      'def json = new groovy.json.JsonSlurper().parseText("{}")',
+      'if (vars.get("x")) {',
+      'vars.put("s", "hello $x")',
+      'vars.put("y", Thread.currentThread().getName())',
+      'return 1',
+    ].join('\n'),
+  );
+  const prefixes = [
+    'line 2: creating objects (new …) is not supported',
+    'line 3: "if (vars.get("x")) {": only statements that call, declare or assign',
+    'line 4: Groovy string interpolation',
+    'line 5: Thread is not supported',
+    'line 6: "return 1": only statements',
+  ];
+  assert.equal(problems.length, prefixes.length, problems.join('\n'));
+  prefixes.forEach((prefix, i) => {
+    assert.ok(problems[i].startsWith(prefix), `${problems[i]} should start with ${prefix}`);
+  });
+});

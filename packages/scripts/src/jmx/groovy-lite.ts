@@ -1,0 +1,369 @@
+/**
+ * The small part of Groovy (and BeanShell's Java) that JSR223 and BeanShell elements of real
+ * plans hold, interpreted without running any code of the plan: statements that read and write
+ * variables and properties (`vars.put("id", vars.get("x") + "-1")`), log, time, UUIDs, the
+ * previous sample's code and body, locals (`def n = …`, `String s = …`) and string and number
+ * methods. Anything else is refused when the plan is compiled, naming the line, so a plan never
+ * runs half of a script.
+ */
+import { randomUUID } from 'node:crypto';
+import type { HttpResponse } from '@dlt/model';
+import { bodyText } from './response-fields.ts';
+import type { Thread } from './scope.ts';
+
+/** What a script sees: the thread, and for a post-processor the sample just taken. */
+export interface ScriptEnv {
+  readonly t: Thread;
+  readonly res?: HttpResponse;
+}
+
+/** A compiled script: runs its statements in order. */
+export type Script = (env: ScriptEnv) => void;
+
+type Value = string | number | boolean | null | undefined | Obj;
+/** A built-in object: its methods by name. */
+interface Obj {
+  readonly methods: Readonly<Record<string, (args: Value[], env: ScriptEnv) => Value>>;
+}
+
+type Expr = (env: ScriptEnv, locals: Map<string, Value>) => Value;
+
+class Refused extends Error {}
+
+/** Compiles `source`; each statement it cannot run is a problem naming its line. */
+export function compileGroovy(source: string, complain: (message: string) => void): Script {
+  const statements: ((env: ScriptEnv, locals: Map<string, Value>) => void)[] = [];
+  const known = new Set<string>();
+  source.split('\n').forEach((rawLine, i) => {
+    for (const text of splitStatements(stripComment(rawLine))) {
+      if (text === '' || /^import\s/.test(text)) continue;
+      try {
+        statements.push(statement(text, known));
+      } catch (e) {
+        complain(`line ${i + 1}: ${e instanceof Refused ? e.message : `cannot read "${text}"`}`);
+      }
+    }
+  });
+  // As JMeter does, a script that fails at run time is logged there and the sample goes on.
+  return (env) => {
+    const locals = new Map<string, Value>();
+    try {
+      for (const s of statements) s(env, locals);
+    } catch {
+      // The remaining statements are skipped.
+    }
+  };
+}
+
+function stripComment(line: string): string {
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '/' && line[i + 1] === '/') return line.slice(0, i).trim();
+  }
+  return line.trim();
+}
+
+function splitStatements(line: string): string[] {
+  const out: string[] = [];
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === ';') {
+      out.push(line.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(line.slice(start).trim());
+  return out;
+}
+
+const declaration = /^(?:def|var|final|String|int|long|Integer|Long|Object|boolean)\s+([A-Za-z_]\w*)\s*=\s*(.+)$/;
+const assignment = /^([A-Za-z_]\w*)\s*=\s*(?!=)(.+)$/;
+
+function statement(text: string, known: Set<string>): (env: ScriptEnv, locals: Map<string, Value>) => void {
+  if (/^(return|if|for|while|try|switch)\b/.test(text) || text.endsWith('{') || text === '}')
+    throw new Refused(`"${text}": only statements that call, declare or assign are supported (no control flow)`);
+  const decl = declaration.exec(text) ?? assignment.exec(text);
+  if (decl !== null && !builtins.has(decl[1])) {
+    const [, name, rhs] = decl;
+    const value = parseExpression(rhs, known);
+    known.add(name);
+    return (env, locals) => {
+      locals.set(name, value(env, locals));
+    };
+  }
+  const expr = parseExpression(text, known);
+  return (env, locals) => {
+    expr(env, locals);
+  };
+}
+
+// ---- expressions: a tiny recursive-descent parser over tokens -------------------------------
+
+type Token = { kind: 'str' | 'num' | 'id' | 'op'; text: string };
+
+function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (/\s/.test(c)) i++;
+    else if (c === '"' || c === "'") {
+      let j = i + 1;
+      let s = '';
+      for (; j < text.length && text[j] !== c; j++) {
+        if (text[j] === '\\') {
+          j++;
+          s += ({ n: '\n', t: '\t', r: '\r' } as Record<string, string>)[text[j]] ?? text[j];
+        } else s += text[j];
+      }
+      if (j >= text.length) throw new Refused('a string does not end');
+      if (c === '"' && /\$\{?[A-Za-z_]/.test(s))
+        throw new Refused('Groovy string interpolation ("…$NAME…" in double quotes) is not supported; use +');
+      out.push({ kind: 'str', text: s });
+      i = j + 1;
+    } else if (/[0-9]/.test(c)) {
+      const m = /^\d+(\.\d+)?[LlDdFf]?/.exec(text.slice(i)) as RegExpExecArray;
+      out.push({ kind: 'num', text: m[0].replace(/[LlDdFf]$/, '') });
+      i += m[0].length;
+    } else if (/[A-Za-z_$]/.test(c)) {
+      const m = /^[A-Za-z_$][\w$]*/.exec(text.slice(i)) as RegExpExecArray;
+      out.push({ kind: 'id', text: m[0] });
+      i += m[0].length;
+    } else if ('().,+'.includes(c)) {
+      out.push({ kind: 'op', text: c });
+      i++;
+    } else throw new Refused(`"${c}" is not supported (only calls, strings, numbers and +)`);
+  }
+  return out;
+}
+
+function parseExpression(text: string, known: ReadonlySet<string>): Expr {
+  const tokens = tokenize(text);
+  let at = 0;
+  const peek = () => tokens[at];
+  const take = (op?: string) => {
+    const t = tokens[at++];
+    if (t === undefined || (op !== undefined && t.text !== op))
+      throw new Refused(`expected ${op ?? 'more'} in "${text}"`);
+    return t;
+  };
+  const args = (): Expr[] => {
+    take('(');
+    const list: Expr[] = [];
+    if (peek()?.text !== ')') {
+      list.push(sum());
+      while (peek()?.text === ',') {
+        take(',');
+        list.push(sum());
+      }
+    }
+    take(')');
+    return list;
+  };
+  const primary = (): Expr => {
+    const t = take();
+    if (t.kind === 'str') return () => t.text;
+    if (t.kind === 'num') return () => Number(t.text);
+    if (t.kind === 'op' && t.text === '(') {
+      const e = sum();
+      take(')');
+      return e;
+    }
+    if (t.kind === 'id') {
+      if (t.text === 'true' || t.text === 'false') return () => t.text === 'true';
+      if (t.text === 'null') return () => null;
+      if (t.text === 'new') throw new Refused(`creating objects (new …) is not supported in "${text}"`);
+      const name = t.text;
+      if (builtins.has(name)) return (env) => (builtins.get(name) as (env: ScriptEnv) => Obj)(env);
+      if (!known.has(name))
+        throw new Refused(
+          `${name} is not supported (scripts may use vars, props, log, ctx, prev, System, UUID, String, Integer, Long)`,
+        );
+      return (_env, locals) => locals.get(name);
+    }
+    throw new Refused(`"${t.text}" is not supported in "${text}"`);
+  };
+  const postfix = (): Expr => {
+    let e = primary();
+    while (peek()?.text === '.') {
+      take('.');
+      const name = take().text;
+      const list = peek()?.text === '(' ? args() : undefined;
+      const target = e;
+      e = (env, locals) =>
+        call(
+          target(env, locals),
+          name,
+          list?.map((a) => a(env, locals)),
+          env,
+        );
+    }
+    return e;
+  };
+  const sum = (): Expr => {
+    let e = postfix();
+    while (peek()?.text === '+') {
+      take('+');
+      const left = e;
+      const right = postfix();
+      e = (env, locals) => plus(left(env, locals), right(env, locals));
+    }
+    return e;
+  };
+  const e = sum();
+  if (at !== tokens.length) throw new Refused(`"${tokens[at].text}" is not supported in "${text}"`);
+  return e;
+}
+
+function plus(a: Value, b: Value): Value {
+  return typeof a === 'number' && typeof b === 'number' ? a + b : str(a) + str(b);
+}
+
+function str(v: Value): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'object') return Object.hasOwn(v.methods, 'toString') ? String(own(v, 'toString')?.([], noEnv)) : '';
+  return String(v);
+}
+
+/** A method the object has itself (never one inherited from Object). */
+function own(o: Obj, name: string): ((args: Value[], env: ScriptEnv) => Value) | undefined {
+  return Object.hasOwn(o.methods, name) ? o.methods[name] : undefined;
+}
+
+const noEnv = {} as ScriptEnv;
+
+/** Calls `name` on `target` (a property read when `args` is undefined). */
+function call(target: Value, name: string, args: Value[] | undefined, env: ScriptEnv): Value {
+  if (target !== null && typeof target === 'object') {
+    const method = own(target, name);
+    if (method === undefined) throw new Error(`${name}() is not supported here`);
+    return method(args ?? [], env);
+  }
+  const m = Object.hasOwn(valueMethods, name) ? valueMethods[name] : undefined;
+  if (m === undefined) throw new Error(`.${name} is not supported on ${typeof target}`);
+  return m(target, args ?? []);
+}
+
+const valueMethods: Readonly<Record<string, (v: Value, args: Value[]) => Value>> = {
+  toString: (v: Value) => str(v),
+  trim: (v) => str(v).trim(),
+  toUpperCase: (v) => str(v).toUpperCase(),
+  toLowerCase: (v) => str(v).toLowerCase(),
+  length: (v) => str(v).length,
+  size: (v) => str(v).length,
+  substring: (v, [a, b]) => str(v).substring(Number(a), b === undefined ? undefined : Number(b)),
+  replace: (v, [a, b]) => str(v).split(str(a)).join(str(b)),
+  contains: (v, [a]) => str(v).includes(str(a)),
+  startsWith: (v, [a]) => str(v).startsWith(str(a)),
+  endsWith: (v, [a]) => str(v).endsWith(str(a)),
+  equals: (v, [a]) => str(v) === str(a),
+  isEmpty: (v) => str(v) === '',
+  intValue: (v) => Math.trunc(Number(v)),
+  toInteger: (v) => Math.trunc(Number(v)),
+};
+
+const obj = (methods: Obj['methods']): Obj => ({ methods });
+const asText = (v: Value) => (v === null || v === undefined ? null : str(v));
+
+const builtins = new Map<string, (env: ScriptEnv) => Obj>([
+  [
+    'vars',
+    ({ t }) =>
+      obj({
+        get: ([k]) => t.vars.get(str(k)) ?? null,
+        put: ([k, v]) => {
+          const text = asText(v);
+          if (text === null) t.vars.delete(str(k));
+          else t.vars.set(str(k), text);
+          return null;
+        },
+        remove: ([k]) => {
+          t.vars.delete(str(k));
+          return null;
+        },
+      }),
+  ],
+  [
+    'props',
+    ({ t }) =>
+      obj({
+        get: ([k]) => t.test.props.get(str(k)) ?? null,
+        getProperty: ([k, d]) => t.test.props.get(str(k)) ?? (d === undefined ? null : d),
+        put: ([k, v]) => {
+          t.test.props.set(str(k), str(v));
+          return null;
+        },
+        setProperty: ([k, v]) => {
+          t.test.props.set(str(k), str(v));
+          return null;
+        },
+      }),
+  ],
+  ['log', () => obj({ info: () => null, warn: () => null, error: () => null, debug: () => null })],
+  [
+    'ctx',
+    ({ t }) => obj({ getThreadNum: () => t.threadNum - 1, getThreadGroup: () => obj({ getName: () => t.group.name }) }),
+  ],
+  ['prev', (env) => sampleResult(env)],
+  ['SampleResult', (env) => sampleResult(env)],
+  ['System', () => obj({ currentTimeMillis: () => Date.now(), nanoTime: () => Math.round(performance.now() * 1e6) })],
+  ['UUID', () => obj({ randomUUID: () => obj({ toString: () => randomUUID() }) })],
+  ['String', () => obj({ valueOf: ([v]: Value[]) => str(v) })],
+  ['Integer', () => obj({ parseInt: ([v]: Value[]) => integer(v), valueOf: ([v]: Value[]) => integer(v) })],
+  ['Long', () => obj({ parseLong: ([v]: Value[]) => integer(v), valueOf: ([v]: Value[]) => integer(v) })],
+]);
+
+function integer(v: Value): number {
+  const n = Number.parseInt(str(v), 10);
+  if (Number.isNaN(n)) throw new Error(`"${str(v)}" is not a number`);
+  return n;
+}
+
+function sampleResult({ res }: ScriptEnv): Obj {
+  const need = () => {
+    if (res === undefined) throw new Error('there is no previous sample here');
+    return res;
+  };
+  return obj({
+    getResponseCode: () => String(need().status),
+    getResponseDataAsString: () => bodyText(need()),
+    isSuccessful: () => need().status > 0 && need().status < 400 && need().error === undefined,
+  });
+}
+
+/** The script of a JSR223 or BeanShell element, compiled; undefined (problems recorded) when it cannot run. */
+export function scriptOf(
+  el: { readonly type: string; readonly props: ReadonlyMap<string, { readonly value: string }> },
+  complain: (message: string, hint?: string) => void,
+): Script | undefined {
+  const prop = (name: string) => el.props.get(name)?.value ?? '';
+  const isBeanShellSampler = el.type === 'BeanShellSampler';
+  const file = prop(isBeanShellSampler ? 'BeanShellSampler.filename' : 'filename').trim();
+  const text = prop(isBeanShellSampler ? 'BeanShellSampler.query' : 'script');
+  const language = el.type.startsWith('JSR223') ? prop('scriptLanguage').trim().toLowerCase() || 'groovy' : 'beanshell';
+  if (!['groovy', 'java', 'beanshell', 'bsh'].includes(language)) {
+    complain(`scripts in ${language} cannot run in dlt`, 'dlt runs the simple Groovy statements plans use');
+    return undefined;
+  }
+  if (file !== '') {
+    complain(`the script file ${file} is not supported; put the script in the element`);
+    return undefined;
+  }
+  let refused = false;
+  const script = compileGroovy(text, (message) => {
+    refused = true;
+    complain(message, 'dlt runs the simple statements plans use: vars/props get and put, log, time, UUIDs, prev');
+  });
+  return refused ? undefined : script;
+}
