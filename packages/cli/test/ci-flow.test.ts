@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type DltClient } from '@dlt/client';
 import { type RunningServer, startServer } from '@dlt/server';
 import { junitXml } from '../src/ci/junit.ts';
+import { parsePercent } from '../src/ci/regression.ts';
 import { runDlt, startTarget, type Target } from './helpers.ts';
 import { junitCases, junitViolations } from './junit-schema.ts';
 
@@ -78,6 +79,24 @@ test('the JUnit checker refuses what the schema refuses', () => {
     ['<report/>', /root must be/],
   ];
   for (const [xml, message] of bad) assert.match(junitViolations(xml).join('\n'), message, xml);
+});
+
+test('--fail-on-regression takes a decimal percentage only', () => {
+  const read: [string, number | undefined][] = [
+    ['10', 10],
+    ['2.5', 2.5],
+    ['10%', 10],
+    ['0', 0],
+    ['.5', 0.5],
+    ['-5', undefined],
+    ['abc', undefined],
+    ['', undefined],
+    ['0x10', undefined],
+    ['1e9', undefined],
+    ['Infinity', undefined],
+    ['10%%', undefined],
+  ];
+  for (const [text, want] of read) assert.equal(parsePercent(text), want, text);
 });
 
 test('a failed run is a JUnit error, a regression not checked is skipped, odd names are escaped', () => {

@@ -60,8 +60,9 @@ export function describeCheck(c: RegressionCheck, allowedPercent: number): strin
   return `${c.metric === 'p95' ? 'p95 response time' : 'error rate'} ${show(c.value)} vs baseline ${show(c.baseline)} (${change}): ${verdict}`;
 }
 
-/** Parses the option's value: a percentage ≥ 0. */
+/** Parses the option's value: a percentage ≥ 0 in decimal (`10`, `2.5`, `10%`). */
 export function parsePercent(text: string): number | undefined {
-  const n = Number(text.replace(/%$/, ''));
-  return text.trim() !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
+  // Number() alone reads "0x10" as 16 and "1e3" as 1000: a typo would pass as a gate.
+  const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*%?\s*$/.exec(text);
+  return m ? Number(m[1]) : undefined;
 }
