@@ -171,9 +171,6 @@ const url = 'http://127.0.0.1:8089/';
 const p = peers('/repo');
 const dltCommon = ['--quiet', '--out', 'json=/tmp/s.json', '--workers'];
 
-/** The Node flag ./dlt runs the CLI with (tools/bootstrap.sh), so the bench runs dlt the same way. */
-const semiSpace = '--max-semi-space-size=16';
-
 const commands: readonly [string, () => unknown, unknown][] = [
   ['wrk closed', () => p.wrk.command(closed, url, 'x')?.args, ['-t1', '-c50', '-d10s', '--latency', url]],
   ['wrk has no rate mode', () => p.wrk.command(rate, url, 'x'), undefined],
@@ -196,13 +193,12 @@ const commands: readonly [string, () => unknown, unknown][] = [
   [
     'dlt closed with 2 workers',
     () => p.dlt.command({ ...closed, workers: 2 }, url, '/tmp/s.json')?.args,
-    [semiSpace, '/repo/packages/cli/src/bin.ts', 'run', '--url', url, '-c', '50', '-d', '10s', ...dltCommon, '2'],
+    ['/repo/packages/cli/src/bin.ts', 'run', '--url', url, '-c', '50', '-d', '10s', ...dltCommon, '2'],
   ],
   [
     'dlt rate',
     () => p.dlt.command(rate, url, '/tmp/s.json')?.args,
     [
-      semiSpace,
       '/repo/packages/cli/src/bin.ts',
       'run',
       '--url',
@@ -222,7 +218,7 @@ const commands: readonly [string, () => unknown, unknown][] = [
     () => p.dlt.command(idle, url, '/tmp/s.json'),
     {
       cmd: process.execPath,
-      args: [semiSpace, '/repo/packages/cli/src/bin.ts', 'run', '/tmp/s.yaml', ...dltCommon, '1'],
+      args: ['/repo/packages/cli/src/bin.ts', 'run', '/tmp/s.yaml', ...dltCommon, '1'],
       files: [{ path: '/tmp/s.yaml', text: idleTestFile(url, 2000, 10) }],
     },
   ],

@@ -155,13 +155,9 @@ export function idleTestFile(url: string, connections: number, durationS: number
   ].join('\n');
 }
 
-/** The Node flags `./dlt` runs the CLI with (tools/bootstrap.sh). */
-const dltNodeFlags = ['--max-semi-space-size=16'] as const;
-
 /** dlt's command: quick mode (--url) for closed and rate loads, a test file for idle ones. */
 function dltCommand(bin: string, load: Load, url: string, outFile: string): PeerCommand {
-  // The CLI's entry run directly by Node, as autocannon is, so both skip the ./dlt shell bootstrap,
-  // with the Node flag that bootstrap passes (a young-generation cap: less memory per connection).
+  // The CLI's entry run directly by Node, as autocannon is, so both skip the ./dlt shell bootstrap.
   const common = [
     '--quiet',
     '--out',
@@ -174,13 +170,13 @@ function dltCommand(bin: string, load: Load, url: string, outFile: string): Peer
     case 'closed':
       return {
         cmd: process.execPath,
-        args: [...dltNodeFlags, bin, 'run', '--url', url, '-c', String(load.connections), ...duration, ...common],
+        args: [bin, 'run', '--url', url, '-c', String(load.connections), ...duration, ...common],
       };
     case 'rate': {
       const rate = ['--rate', String(load.rate), '-c', String(load.connections)];
       return {
         cmd: process.execPath,
-        args: [...dltNodeFlags, bin, 'run', '--url', url, ...rate, ...duration, ...common],
+        args: [bin, 'run', '--url', url, ...rate, ...duration, ...common],
       };
     }
     case 'idle': {
@@ -188,7 +184,7 @@ function dltCommand(bin: string, load: Load, url: string, outFile: string): Peer
       const text = idleTestFile(url, load.connections, load.durationS);
       return {
         cmd: process.execPath,
-        args: [...dltNodeFlags, bin, 'run', file, ...common],
+        args: [bin, 'run', file, ...common],
         files: [{ path: file, text }],
       };
     }

@@ -70,9 +70,7 @@ export PATH="$(dirname "$NODE"):$ROOT/node_modules/.bin:$PATH"
 what=${1:-cli}
 [ $# -gt 0 ] && shift
 case "$what" in
-  # V8 would grow its young generation to 64 MB per semi-space while 10,000 VUs connect, about
-  # 8 KB of RSS per connection; 16 MB is as fast for the closed model (docs/benchmarks.md).
-  cli) exec "$NODE" --max-semi-space-size=16 "$ROOT/packages/cli/src/bin.ts" "$@" ;;
+  cli) exec "$NODE" "$ROOT/packages/cli/src/bin.ts" "$@" ;;
   node) exec "$NODE" "$@" ;;
   test) exec "$NODE" "$ROOT/tools/test.ts" "$@" ;;
   bench) exec "$NODE" "$ROOT/bench/run.ts" "$@" ;;

@@ -92,8 +92,7 @@ export function parseServerArgs(
 
 /** The command that starts `dlt agent` from this same installation. */
 function agentCommand(): string[] {
-  // The young-generation cap of ./dlt (tools/bootstrap.sh): an agent may hold 10,000 connections.
-  return [process.execPath, '--max-semi-space-size=16', fileURLToPath(new URL('../bin.ts', import.meta.url)), 'agent'];
+  return [process.execPath, fileURLToPath(new URL('../bin.ts', import.meta.url)), 'agent'];
 }
 
 export async function serverCommand(argv: readonly string[]): Promise<number> {
