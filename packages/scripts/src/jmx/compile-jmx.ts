@@ -13,8 +13,8 @@ import { kindOf } from './element-kinds.ts';
 import { Gate } from './gate.ts';
 import { type JmxElement, parseJmx } from './jmx-tree.ts';
 import { compileCounter, compileRandomVariable } from './pass-config.ts';
-import { groupProgram, type ProgramParts } from './program.ts';
-import { argumentList, argumentsOf, bool, items } from './props.ts';
+import { groupProgram, type PresetCookie, type ProgramParts } from './program.ts';
+import { argumentList, argumentsOf, bagOf, bool, items, str } from './props.ts';
 import type { Step } from './sampler-step.ts';
 import { newGroupState, newTestState, type TestState } from './scope.ts';
 import type { Template } from './template.ts';
@@ -159,10 +159,27 @@ function compileGroup(el: JmxElement, g: GroupInputs): CompiledGroup | undefined
   const cookies =
     managers.length === 0
       ? undefined
-      : { clearEachIteration: managers.some((m) => bool(m, 'CookieManager.clearEachIteration')) };
-  for (const m of managers)
-    if (items(m, 'CookieManager.cookies').length > 0) g.cx.warn(m, 'user-defined cookies are not sent');
+      : {
+          clearEachIteration: managers.some((m) => bool(m, 'CookieManager.clearEachIteration')),
+          preset: managers.flatMap((m) => presetCookies(m, g.cx)),
+        };
   return { el, plan, parts: { plan, block, group, test: g.test, variables: g.variables, cookies } };
+}
+
+/** A Cookie Manager's user-defined cookies (name, value, domain, path, secure). */
+function presetCookies(m: JmxElement, cx: CompileContext): PresetCookie[] {
+  return items(m, 'CookieManager.cookies').map((p) => {
+    const c = bagOf(p);
+    const domain = str(c, 'Cookie.domain').trim();
+    if (domain === '') cx.warn(m, `the cookie ${p.name} has no domain; it is sent to no host`);
+    return {
+      name: p.name,
+      value: cx.template(m, str(c, 'Cookie.value')),
+      domain,
+      path: str(c, 'Cookie.path', '/').trim() || '/',
+      secure: bool(c, 'Cookie.secure'),
+    };
+  });
 }
 
 function findAll(el: JmxElement, type: string): JmxElement[] {

@@ -20,12 +20,28 @@ export interface ProgramParts {
   readonly test: TestState;
   /** User-defined variables, in order (later ones may use earlier ones). */
   readonly variables: readonly (readonly [string, Template])[];
-  /** Whether a Cookie Manager is in scope, and if it clears cookies each iteration. */
-  readonly cookies: { readonly clearEachIteration: boolean } | undefined;
+  /** Whether a Cookie Manager is in scope, if it clears cookies each iteration, and the cookies it gives. */
+  readonly cookies: { readonly clearEachIteration: boolean; readonly preset: readonly PresetCookie[] } | undefined;
   /** The gate this group's threads hold until done (setUp and main groups). */
   readonly holds?: Gate;
   /** The gate this group waits on first, with its bound in ms (main and tearDown groups). */
   readonly waitsOn?: { readonly gate: Gate; readonly boundMs: number };
+}
+
+/** A user-defined cookie of a Cookie Manager (its value may use variables). */
+export interface PresetCookie {
+  readonly name: string;
+  readonly value: Template;
+  readonly domain: string;
+  readonly path: string;
+  readonly secure: boolean;
+}
+
+/** A fresh jar holding the manager's own cookies. */
+function presetJar(t: Thread, preset: readonly PresetCookie[]): CookieJar {
+  const jar = new CookieJar();
+  for (const c of preset) jar.add(c.name, c.value(t), c.domain, c.path, c.secure);
+  return jar;
 }
 
 const key = 'dlt.jmx.thread';
@@ -38,7 +54,7 @@ export function groupProgram(p: ProgramParts): VuProgram {
     if (t === undefined) {
       t = newThread(p.group, p.test);
       for (const [name, value] of p.variables) t.vars.set(name, value(t));
-      if (p.cookies !== undefined) t.cookies = new CookieJar();
+      if (p.cookies !== undefined) t.cookies = presetJar(t, p.cookies.preset);
       ctx.vars.set(key, t);
       p.holds?.enter();
     }
@@ -53,7 +69,8 @@ export function groupProgram(p: ProgramParts): VuProgram {
       t.ctx = ctx;
       if (ctx.iteration === 0) await firstIteration(t, ctx, p);
       if (t.stopped || t.test.stopped) return idle(t, ctx, p);
-      if (p.plan.freshUser || p.cookies?.clearEachIteration) t.cookies?.clear();
+      if (p.cookies !== undefined && (p.plan.freshUser || p.cookies.clearEachIteration))
+        t.cookies = presetJar(t, p.cookies.preset);
       try {
         await p.block(t);
       } finally {
