@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { DltError } from '@dlt/model';
 import { loadTestFile } from '../compile.ts';
 import { convertFile } from './convert.ts';
+import { convertK6 } from './k6-to-simple.ts';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures');
 /** Values for the variables the fixtures read (`${__P(host)}`, `__ENV.BASE`…): a URL for BASE*, `x` for any other. */
@@ -53,3 +54,24 @@ for (const kind of ['jmx', 'k6'] as const) {
     }
   });
 }
+
+test('a threshold on a custom metric is listed once, saying why, not also as "not a metric"', () => {
+  const script = [
+    "import http from 'k6/http';",
+    "import { Rate } from 'k6/metrics';",
+    "const errors = new Rate('errors');",
+    "export const options = { vus: 1, iterations: 1, thresholds: { errors: ['rate<0.1'], http_req_duration: ['p(95)<500'] } };",
+    'export default function () {',
+    "  http.get('http://127.0.0.1:8080/');",
+    '  errors.add(false);',
+    '}',
+  ].join('\n');
+  const r = convertK6(script, 'custom.js');
+  assert.ok(r.ok);
+  const onErrors = r.lost.filter((l) => l.type === 'option' || l.type === 'threshold');
+  assert.deepEqual(
+    onErrors.map((l) => l.what),
+    ['the threshold on errors is not carried over (a simple test has no checks or custom metrics)'],
+  );
+  assert.deepEqual(r.definition.thresholds, { http_req_duration: ['p(95)<500'] });
+});

@@ -76,7 +76,12 @@ export function convertK6(text: string, file: string): K6Conversion {
   if (optionsNode !== undefined && optionsValue === undefined)
     lose(cx, optionsNode, 'the options are computed at run time; k6 defaults are written');
   const opts = readOptions(optionsValue ?? undefined, file, {});
-  for (const p of opts.problems) cx.lost.push({ type: 'option', name: p.field ?? '', path: file, what: p.message });
+  for (const p of opts.problems) {
+    // A threshold on a custom metric is listed once, by thresholdsOf, saying why it is left out.
+    const metric = /^options\.thresholds\["(.+?)"\]/.exec(p.field ?? '')?.[1];
+    if (metric !== undefined && !builtInMetrics.test(metric)) continue;
+    cx.lost.push({ type: 'option', name: p.field ?? '', path: file, what: p.message });
+  }
   const execution: Record<string, unknown>[] = [];
   const scenarios: Record<string, unknown> = {};
   opts.specs.forEach((spec, i) => {
