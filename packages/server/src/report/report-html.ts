@@ -141,7 +141,11 @@ function charts(s: ReportSummary): string {
       ],
       { title: 'Response time', format: ms },
     ),
-    lineChart([line('all', (p) => p.vus), ...perRegion((r) => r.vus)], { title: 'Virtual users', format: count }),
+    lineChart([line('all', (p) => p.vus), ...perRegion((r) => r.vus)], {
+      title: 'Virtual users',
+      format: count,
+      integer: true,
+    }),
     lineChart([line('all', (p) => p.failures), ...perRegion((r) => r.failures)], {
       title: 'Failures per second',
       format: rate,

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import type { LabelSummary, TimeStats } from '@dlt/model';
 import { statsCsv, timelineCsv } from './report-csv.ts';
 import { type ReportSummary, renderReportHtml } from './report-html.ts';
-import { niceCeil, thin } from './svg-chart.ts';
+import { lineChart, niceCeil, thin } from './svg-chart.ts';
 
 const times = (p95: number): TimeStats => ({
   min: 1,
@@ -90,7 +90,34 @@ test('charts: thinning keeps the spike, axes end on round numbers, empty runs st
   const thinned = thin(points, 100);
   assert.equal(thinned.length, 100);
   assert.ok(thinned.some(([, v]) => v === 99));
-  assert.deepEqual([0.3, 1, 3, 7, 12, 180, 4100].map(niceCeil), [0.5, 1, 5, 10, 20, 200, 5000]);
+  assert.deepEqual(
+    [0.3, 1, 3, 7, 12, 180, 4100].map((v) => niceCeil(v)),
+    [0.5, 1, 5, 10, 20, 200, 5000],
+  );
+  // Users come whole: 2 VUs gave the ticks 0, 0.5, 1, 1.5, 2, shown as 0, 1, 1, 2, 2.
+  assert.deepEqual(
+    [0.3, 0.5, 1.5, 2.5, 7, 25].map((v) => niceCeil(v, true)),
+    [1, 1, 2, 5, 10, 25],
+  );
+  const vus = lineChart(
+    [
+      {
+        name: 'all',
+        points: [
+          [0, 0],
+          [1, 2],
+          [2, 2],
+        ],
+      },
+    ],
+    {
+      title: 'Virtual users',
+      format: (v) => String(v),
+      integer: true,
+    },
+  );
+  const ticks = [...vus.matchAll(/class="tick" text-anchor="end">([^<]*)</g)].map((m) => m[1]);
+  assert.deepEqual(ticks, ['0', '1', '2', '3', '4']);
   const html = renderReportHtml({ title: 't', status: 'failed', errorReason: 'task T1 failed' });
   assert.match(html, /this run has no results/);
   assert.match(html, /task T1 failed/);

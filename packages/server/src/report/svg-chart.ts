@@ -19,6 +19,8 @@ export interface ChartOptions {
   readonly width?: number;
   readonly height?: number;
   readonly maxPoints?: number;
+  /** Whole numbers only (users): grid steps of 1, 2, 5 × 10ⁿ, never a half. */
+  readonly integer?: boolean;
 }
 
 export const palette = [
@@ -32,11 +34,13 @@ export const palette = [
   '#4b5563',
 ] as const;
 
-/** The smallest "round" number (1, 2, 2.5, 5 × 10ⁿ) at or above `v`. */
-export function niceCeil(v: number): number {
+/** The smallest "round" number (1, 2, 2.5, 5 × 10ⁿ) at or above `v`; with `integer`, a whole one (no 2.5, at least 1). */
+export function niceCeil(v: number, integer = false): number {
   if (!(v > 0)) return 1;
+  if (integer && v <= 1) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
-  const step = [1, 2, 2.5, 5, 10].find((m) => m * p >= v) ?? 10;
+  const steps = integer && p < 10 ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10];
+  const step = steps.find((m) => m * p >= v) ?? 10;
   return step * p;
 }
 
@@ -65,7 +69,7 @@ export function lineChart(series: readonly Series[], o: ChartOptions): string {
   const xs = lines.flatMap((s) => s.points.map((p) => p[0]));
   const xMax = Math.max(1, ...xs);
   // A round step between the four grid lines, so every tick reads as a round number.
-  const yMax = niceCeil(Math.max(0, ...lines.flatMap((s) => s.points.map((p) => p[1]))) / 4) * 4;
+  const yMax = niceCeil(Math.max(0, ...lines.flatMap((s) => s.points.map((p) => p[1]))) / 4, o.integer) * 4;
   const x = (v: number) => round(pad.left + (v / xMax) * plotW);
   const y = (v: number) => round(pad.top + plotH - (v / yMax) * plotH);
   const parts: string[] = [
