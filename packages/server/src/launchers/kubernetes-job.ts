@@ -32,9 +32,11 @@ export interface AgentJobOptions {
 /** The label every object of a run carries. */
 export const runLabel = 'dlt-run-id';
 
-/** A DNS-1123 name for the run's objects in a region: lower-case, with a hash of the (mixed-case) run id. */
+/** A DNS-1123 name for the run's objects in a region: lower-case, with a hash of the (mixed-case) run id and the region. */
 export function agentJobName(runId: string, region: string): string {
-  const h = createHash('sha256').update(runId).digest('hex').slice(0, 6);
+  // The region is hashed too: a long region name is cut at 63 characters, and two regions that
+  // differ only past the cut must not get the same Job (a 409 for the second).
+  const h = createHash('sha256').update(`${runId}/${region}`).digest('hex').slice(0, 6);
   return `dlt-${runId.toLowerCase()}-${h}-${region}`.slice(0, 63).replace(/-+$/, '');
 }
 

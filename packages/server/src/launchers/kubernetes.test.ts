@@ -97,6 +97,12 @@ test('the Job is a valid batch/v1 Job: pods named per run, the token from the Se
     agentJobName('abc123xyz9', 'eu-west'),
     'run ids differing in case get different Jobs',
   );
+  const long = 'europe-west-production-cluster-load-generators-';
+  assert.notEqual(
+    agentJobName('AbC123xyZ9', `${long}a`),
+    agentJobName('AbC123xyZ9', `${long}b`),
+    'regions differing past the 63rd character get different Jobs',
+  );
   assert.deepEqual([job.spec.parallelism, job.spec.completions, job.spec.backoffLimit], [4, 4, 0]);
   const pod = job.spec.template.spec;
   assert.equal(pod.restartPolicy, 'Never');
