@@ -20,7 +20,7 @@ regions:
     type: kubernetes
     namespace: dlt
     image: registry.example.com/dlt-agent:1
-    resources: { requests: { cpu: "1" }, limits: { memory: 1Gi } }
+    resources: { requests: { cpu: 1, memory: 512Mi }, limits: { cpu: 0.5, memory: 1Gi } }
   us-east:
     type: ecs
     cluster: dlt
@@ -37,6 +37,11 @@ test('a YAML configuration with every kind of launcher is read as written', () =
   assert.deepEqual(Object.keys(c.regions), ['local', 'eu-west', 'k8s-eu', 'us-east']);
   assert.deepEqual(c.regions.local, { type: 'local', maxTasks: 20 });
   assert.equal(c.regions['k8s-eu'].type === 'kubernetes' && c.regions['k8s-eu'].resources?.limits?.memory, '1Gi');
+  // Quantities as Kubernetes manifests write them: a bare number is a quantity too.
+  assert.deepEqual(c.regions['k8s-eu'].type === 'kubernetes' && c.regions['k8s-eu'].resources, {
+    requests: { cpu: '1', memory: '512Mi' },
+    limits: { cpu: '0.5', memory: '1Gi' },
+  });
   assert.equal(c.regions['us-east'].type === 'ecs' && c.regions['us-east'].subnets.length, 2);
 });
 
@@ -75,6 +80,10 @@ test('every problem of a bad configuration is named with its file, line and fiel
   assert.ok(
     err.problems.some((p) => p.field === 'regions.us-east' && /colour/.test(p.message)),
     'unknown field named',
+  );
+  assert.ok(
+    err.problems.some((p) => p.field === 'regions.k8s-eu.image' && p.message === 'is required (string)'),
+    'a missing field is called required',
   );
   assert.ok(
     err.problems.some((p) => /region name/.test(p.message)),

@@ -19,6 +19,9 @@ import { z } from 'zod';
 const regionName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a region name: lower-case letters, digits and -');
 const maxTasks = z.number().int().min(1).max(10_000).optional();
 const stringMap = z.record(z.string().min(1).max(253), z.string().max(1000));
+/** A Kubernetes quantity: `500m`, `1Gi`, or a bare number as manifests write it (`cpu: 1`, `cpu: 0.5`). */
+const quantity = z.union([z.string().min(1).max(100), z.number().nonnegative().transform(String)]);
+const quantities = z.record(z.string().min(1).max(253), quantity);
 const k8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Kubernetes name (DNS-1123 label)');
 
 const local = z.strictObject({ type: z.literal('local'), maxTasks });
@@ -32,7 +35,7 @@ const kubernetes = z.strictObject({
   kubeconfig: z.string().min(1).optional(),
   context: z.string().min(1).optional(),
   labels: stringMap.optional(),
-  resources: z.strictObject({ requests: stringMap.optional(), limits: stringMap.optional() }).optional(),
+  resources: z.strictObject({ requests: quantities.optional(), limits: quantities.optional() }).optional(),
   serviceAccountName: k8sName.optional(),
   nodeSelector: stringMap.optional(),
   imagePullSecrets: z.array(k8sName).max(20).optional(),
@@ -103,7 +106,12 @@ export function parseLaunchersConfig(text: string, source: string): LaunchersCon
     }
     const line = node?.range ? lc.linePos(node.range[0]).line : undefined;
     // zod says only "Invalid key in record" for a bad region name.
-    const message = i.code === 'invalid_key' ? 'is not a region name: lower-case letters, digits and -' : i.message;
+    const message =
+      i.code === 'invalid_key'
+        ? 'is not a region name: lower-case letters, digits and -'
+        : i.code === 'invalid_type' && /received undefined$/.test(i.message)
+          ? `is required (${i.expected})`
+          : i.message;
     return { file: source, ...(line ? { line } : {}), field: fieldName(i.path), message };
   });
   throw badInput(problems, `the launcher configuration ${source} has ${problems.length} problem(s)`);
