@@ -134,6 +134,30 @@ test('interrupt ends the iteration at once: sleep resolves early, it counts as i
   vu.close();
 });
 
+test('sleeps of one length in a row each wait their whole time, also after an interrupted one', async () => {
+  const slept: number[] = [];
+  const { vu } = makeVu({
+    iteration: async (ctx: VuContext) => {
+      for (const ms of [30, 30, 30, 15, 30]) {
+        const t0 = performance.now();
+        await ctx.sleep(ms);
+        slept.push(Math.round(performance.now() - t0));
+      }
+    },
+  });
+  assert.equal(await vu.runIteration(), 'done');
+  const short = slept.filter((ms, i) => ms < [30, 30, 30, 15, 30][i] - 1);
+  assert.deepEqual(short, [], `slept ${slept.join(', ')} ms`);
+  slept.length = 0;
+  const cut = vu.runIteration();
+  setTimeout(() => vu.interrupt(), 10);
+  assert.equal(await cut, 'interrupted');
+  slept.length = 0;
+  assert.equal(await vu.runIteration(), 'done');
+  assert.ok(slept[0] >= 29, `after an interrupt, slept ${slept.join(', ')} ms`);
+  vu.close();
+});
+
 test('vars live across iterations; init runs once; a throwing iteration is failed, not fatal', async () => {
   let inits = 0;
   const errors: unknown[] = [];

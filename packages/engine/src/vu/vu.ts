@@ -49,10 +49,14 @@ export class Vu {
   #initialised = false;
   /** The VU's own pending sleep, woken by its timer or by `interrupt` (no abort listener per sleep). */
   #wake: (() => void) | null = null;
+  /**
+   * The sleep timer, kept and re-armed (`refresh`) for the next sleep of the same length: a
+   * think time is usually the same each iteration, and a new timer per sleep is an object that
+   * lives through the sleep, which with thousands of sleeping VUs the young generation feels.
+   */
   #sleepTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #endSleep = (): void => {
-    clearTimeout(this.#sleepTimer);
-    this.#sleepTimer = undefined;
+  #sleepTimerMs = 0;
+  readonly #onSleepTimer = (): void => {
     const wake = this.#wake;
     this.#wake = null;
     wake?.();
@@ -90,7 +94,9 @@ export class Vu {
   /** Hard stop: aborts the running iteration (its requests and sleeps end at once). */
   interrupt(): void {
     this.#controller.abort();
-    this.#endSleep();
+    clearTimeout(this.#sleepTimer);
+    this.#sleepTimer = undefined;
+    this.#onSleepTimer();
   }
 
   /** Closes the VU's connections. */
@@ -133,7 +139,13 @@ export class Vu {
     if (this.#wake !== null) return sleep(ms, signal);
     return new Promise((resolve) => {
       this.#wake = resolve;
-      this.#sleepTimer = setTimeout(this.#endSleep, wholeMs(ms));
+      const whole = wholeMs(ms);
+      if (this.#sleepTimer !== undefined && this.#sleepTimerMs === whole) this.#sleepTimer.refresh();
+      else {
+        clearTimeout(this.#sleepTimer);
+        this.#sleepTimer = setTimeout(this.#onSleepTimer, whole);
+        this.#sleepTimerMs = whole;
+      }
     });
   }
 
