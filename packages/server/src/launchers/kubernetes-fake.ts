@@ -66,6 +66,7 @@ export class KubernetesFake {
   readonly #server: Server;
   readonly #procs = new Map<string, FakePodProcess>();
   #failures: Failure[] = [];
+  #delays: { method: string; path: RegExp; ms: number }[] = [];
   #runner?: PodRunner;
   url = '';
 
@@ -103,6 +104,11 @@ current-context: fake
     this.#failures.push({ method, path, status, message });
   }
 
+  /** Holds requests of `method` on paths matching `path` for `ms` before answering (a slow API server). */
+  delay(method: string, path: RegExp, ms: number): void {
+    this.#delays.push({ method, path, ms });
+  }
+
   clearFailures(): void {
     this.#failures = [];
   }
@@ -137,6 +143,8 @@ current-context: fake
     const method = req.method ?? 'GET';
     this.requests.push({ method, path: url.pathname, query: url.search, ...(body ? { body } : {}) });
     if (req.headers.authorization !== `Bearer ${this.token}`) return status(res, 401, 'Unauthorized');
+    const delay = this.#delays.find((d) => d.method === method && d.path.test(url.pathname));
+    if (delay) await new Promise((r) => setTimeout(r, delay.ms));
     const failure = this.#failures.find((f) => f.method === method && f.path.test(url.pathname));
     if (failure) return status(res, failure.status, failure.message);
     const m = /^\/(?:api\/v1|apis\/batch\/v1)\/namespaces\/([a-z0-9-]+)\/(secrets|jobs|pods)(?:\/([a-z0-9.-]+))?$/.exec(

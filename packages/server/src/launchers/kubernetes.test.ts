@@ -178,6 +178,28 @@ test('the agent token lives as long as the run: the Secret holds a token the ser
   }
 });
 
+test('a cancel while the Job is being created leaves nothing behind: the Job created after it is deleted too', async () => {
+  const { fake, config } = await k8s(false);
+  // A slow API server: the Job is created well after the cancel's clean-up ran.
+  fake.delay('POST', /\/jobs$/, 1_500);
+  const t = await testServer({ launchers: [], launcherConfig: config });
+  try {
+    const created = await t.call('POST', '/api/scenarios', {
+      token: 'editor',
+      body: seedTest(contractRegion, 'http://127.0.0.1:9/', 2, { iterations: 1 }),
+    });
+    await until('the Secret', () => fake.secrets.size === 1);
+    await t.call('POST', `/api/scenarios/${created.body.testId}`, { token: 'editor' });
+    const done = await untilStatus(t, created.body.testId, ended);
+    assert.equal(done.status, 'cancelled');
+    await until('the Job to be created', () => fake.created.length === 1);
+    await until('the Job and Secret to be deleted', () => fake.jobs.size + fake.secrets.size + fake.pods.size === 0);
+  } finally {
+    await t.close();
+    await fake.stop();
+  }
+});
+
 test('an API server error (500) fails the run with its message', async () => {
   const { fake, config } = await k8s(true);
   fake.fail('POST', /\/secrets$/, 500, 'etcdserver: request timed out');

@@ -137,10 +137,18 @@ export class Orchestrator {
     for (const [region, tasks] of byRegion) {
       const launcher = this.launcherFor(region);
       if (!launcher) continue;
+      if (active.ending) return;
       try {
         await launcher.launch(active.run, region, tasks);
       } catch (e) {
-        return this.#fail(active, `could not start agents in region ${region}: ${(e as Error).message}`);
+        if (!active.ending)
+          return this.#fail(active, `could not start agents in region ${region}: ${(e as Error).message}`);
+      }
+      // Cancelled (or failed) while the launcher was at work: the clean-up has run already, so
+      // what the launcher created since (a Job, more ECS tasks) is stopped here.
+      if (active.ending) {
+        await launcher.stop(active.runId).catch((e) => this.#log(`run ${active.runId}: ${(e as Error).message}`));
+        return;
       }
     }
     this.#place();
