@@ -62,6 +62,18 @@ const firingCases: readonly { name: string; fields: ScheduleFields; from: string
     want: ['2026-10-24T00:30:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z'],
   },
   {
+    name: 'one time at 02:30 in Paris on the day that hour is skipped fires at 03:00, as cron does',
+    fields: { scheduleDate: '2026-03-29', scheduleTime: '02:30', scheduleTimezone: 'Europe/Paris' },
+    from: '2026-03-01T00:00:00Z',
+    want: ['2026-03-29T01:00:00.000Z', undefined],
+  },
+  {
+    name: 'one time in the repeated hour (25 October in Paris) fires at the first 02:30',
+    fields: { scheduleDate: '2026-10-25', scheduleTime: '02:30', scheduleTimezone: 'Europe/Paris' },
+    from: '2026-10-01T00:00:00Z',
+    want: ['2026-10-25T00:30:00.000Z', undefined],
+  },
+  {
     name: 'cron stops after the end of its expiry date in its time zone',
     fields: { cronValue: '0 12 * * *', cronExpiryDate: '2026-01-02', scheduleTimezone: 'Europe/Paris' },
     from: '2025-12-31T20:00:00Z',

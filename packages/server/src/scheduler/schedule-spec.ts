@@ -71,9 +71,14 @@ function timeOfDay(time: string): string | undefined {
 /**
  * The instant a wall-clock date and time has in `timezone`. A time the clocks skip (the hour lost
  * when they go forward) becomes the first valid time after it; a time that occurs twice, the first.
+ * Read as a cron of that day from two days before, so a one-time firing treats the lost hour as a
+ * cron does (croner's ISO-date form moves a skipped 02:30 to 03:30, not 03:00).
  */
 export function localInstant(date: string, time: string, timezone: string): number {
-  const at = new Cron(`${date}T${time}`, { timezone, paused: true }).nextRun(new Date(0));
+  const [y, mo, d] = date.split('-').map(Number);
+  const [h, mi, s] = time.split(':').map(Number);
+  const from = new Date(Date.UTC(y, mo - 1, d) - 2 * 86_400_000);
+  const at = new Cron(`${s} ${mi} ${h} ${d} ${mo} *`, { timezone, paused: true }).nextRun(from);
   if (!at) throw new Error(`no instant for ${date} ${time} in ${timezone}`);
   return at.getTime();
 }
