@@ -46,6 +46,8 @@ export class EcsFake {
   readonly #procs = new Map<string, FakePodProcess>();
   #errors = new Map<string, { status: number; type: string; message: string }>();
   #capacityFailure?: string;
+  /** With a capacity failure: how many more tasks still find room (0: none). */
+  #room = 0;
   #runner?: TaskRunner;
   url = '';
 
@@ -70,9 +72,13 @@ export class EcsFake {
     this.#errors.set(operation, { status, type, message });
   }
 
-  /** RunTask starts nothing and reports this reason in `failures` (e.g. `RESOURCE:FARGATE`). */
-  failCapacity(reason: string | undefined): void {
+  /**
+   * RunTask reports this reason in `failures` (e.g. `RESOURCE:FARGATE`), one per task it could
+   * not place; `room` tasks still start first (a partial failure), none by default.
+   */
+  failCapacity(reason: string | undefined, room = 0): void {
     this.#capacityFailure = reason;
+    this.#room = room;
   }
 
   /** Tasks whose desired status is still RUNNING. */
@@ -163,7 +169,14 @@ export class EcsFake {
     const stray = overrides.find((o) => o.name !== this.#o.containerName);
     if (stray) return bad(`Override for container named ${stray.name} is not a container in the TaskDefinition.`);
     if (this.#capacityFailure) {
-      return json(res, { tasks: [], failures: [{ arn: this.#clusterArn(), reason: this.#capacityFailure }] });
+      const placed = Math.min(count, this.#room);
+      this.#room -= placed;
+      const tasks = Array.from({ length: placed }, () => this.#startTask(b, overrides[0]));
+      const failures = Array.from({ length: count - placed }, () => ({
+        arn: this.#clusterArn(),
+        reason: this.#capacityFailure,
+      }));
+      return json(res, { tasks, failures });
     }
     const tasks = Array.from({ length: count }, () => this.#startTask(b, overrides[0]));
     return json(res, { tasks, failures: [] });

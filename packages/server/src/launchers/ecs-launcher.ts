@@ -79,7 +79,9 @@ export class EcsLauncher implements Launcher {
       arns.push(...(out.tasks ?? []).flatMap((t) => (t.taskArn ? [t.taskArn] : [])));
       const failures = out.failures ?? [];
       if (failures.length > 0 || (out.tasks ?? []).length < count) {
-        const why = failures.map((f) => `${f.reason ?? 'unknown'}${f.detail ? ` (${f.detail})` : ''}`).join('; ');
+        // ECS lists one failure per task it could not place: each reason once, with its count.
+        const reasons = Map.groupBy(failures, (f) => `${f.reason ?? 'unknown'}${f.detail ? ` (${f.detail})` : ''}`);
+        const why = [...reasons].map(([r, fs]) => (fs.length > 1 ? `${r} (${fs.length} tasks)` : r)).join('; ');
         throw new Error(`ECS started ${out.tasks?.length ?? 0} of ${count} task(s): ${why || 'no reason given'}`);
       }
     }

@@ -124,6 +124,27 @@ test('no capacity: RunTask failures fail the run with ECS’s reason', async () 
   }
 });
 
+test('a partial RunTask (7 of 10 placed) fails the run with ECS’s reason, and the 7 that started are stopped', async () => {
+  const { fake, config } = await ecs('none');
+  fake.failCapacity('RESOURCE:MEMORY', 7);
+  const t = await testServer({ launchers: [], launcherConfig: config });
+  try {
+    const created = await t.call('POST', '/api/scenarios', {
+      token: 'editor',
+      body: seedTest(contractRegion, 'http://127.0.0.1:9/', 12, { iterations: 1 }),
+    });
+    const done = await untilStatus(t, created.body.testId, ended);
+    assert.equal(done.status, 'failed');
+    assert.match(done.errorReason, /region contract: ECS started 7 of 10 task\(s\): RESOURCE:MEMORY \(3 tasks\)$/);
+    assert.equal(fake.requests.filter((r) => r.operation === 'RunTask').length, 1, 'no second batch after a failure');
+    assert.equal(fake.tasks.size, 7);
+    await until('the 7 started tasks to be stopped', () => fake.running().length === 0);
+  } finally {
+    await t.close();
+    await fake.stop();
+  }
+});
+
 test('a task that stops early (its agent refused) fails the run with the task’s stop reason', async () => {
   const { fake, config } = await ecs('refused');
   const t = await testServer({ launchers: [], launcherConfig: config });
