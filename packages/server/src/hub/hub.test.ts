@@ -137,6 +137,14 @@ test('two tasks get one start instant; uploads are idempotent and merged exactly
     token: 'viewer',
   });
   assert.equal(run.body.startSpreadMs, 1);
+  // The last upload ended the run before either `done` came: the tasks still read as done.
+  assert.deepEqual(
+    run.body.tasks.map((x: { status: string; endedAt?: string }) => [x.status, typeof x.endedAt]),
+    [
+      ['done', 'string'],
+      ['done', 'string'],
+    ],
+  );
 });
 
 test('a task that fails fails the run with a reason naming it', async () => {

@@ -421,7 +421,12 @@ export class Orchestrator {
       return 'bad-result';
     }
     await this.#d.artifacts.put(taskResultKey(u.runId, u.taskId), new TextEncoder().encode(JSON.stringify(u)));
+    // The upload is the task's end: its `done` may come after the run is over (the last upload
+    // completes the run), when no one is listening, so the task would stay `running`.
+    const ended = task.status === 'failed' || task.status === 'cancelled' ? {} : { status: 'done' as const };
     const patch = {
+      ...ended,
+      endedAt: task.endedAt ?? new Date().toISOString(),
       startedAtMs: u.startedAtServerMs,
       clockOffsetMs: u.clockOffsetMs,
       rttMs: u.rttMs,
