@@ -12,7 +12,11 @@ import { seedBody, type TestServer, testServer } from '../test-kit.ts';
 let t: TestServer;
 const agents: ProtocolAgent[] = [];
 before(async () => {
-  t = await testServer({ hubTiming: { pings: 2, pingGapMs: 5 }, timing: { provisionTimeoutMs: 3_000 } });
+  t = await testServer({
+    hubTiming: { pings: 2, pingGapMs: 5 },
+    timing: { provisionTimeoutMs: 3_000 },
+    launcherConfig: { regions: { 'cap-pool': { type: 'pool' } } },
+  });
 });
 after(async () => {
   for (const a of agents) a.close();
@@ -55,6 +59,22 @@ test('capacity "fail": a region with too few free slots fails the run at once, s
     `region cap-fail has 2 free slots (1 online agent, 2 slots in all) for the run's 3 tasks there, and the test's capacity policy is "fail" ("wait" waits for agents instead)`,
   );
   assert.equal(done.testTaskConfigs[0].capacity, 'fail', 'the choice is kept with the test');
+});
+
+test('capacity "fail" holds in a region configured as a pool too', async () => {
+  await agent('p1', 'cap-pool', 1);
+  const body = seedBody('http://127.0.0.1:9/', {
+    testTaskConfigs: [{ region: 'cap-pool', taskCount: 2, concurrency: 1 }],
+    capacity: 'fail',
+  });
+  const created = await t.call('POST', '/api/scenarios', { token: 'editor', body });
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const done = await untilStatus(created.body.testId, ['failed']);
+  assert.equal(done.status, 'failed');
+  assert.match(
+    done.errorReason,
+    /^region cap-pool has 1 free slot \(1 online agent, 1 slot in all\) for the run's 2 tasks/,
+  );
 });
 
 test('capacity "wait" (the default): tasks wait for free slots and run once an agent comes', async () => {

@@ -155,12 +155,14 @@ export class Orchestrator {
   }
 
   /**
-   * For regions whose capacity policy is `fail` (and no launcher starts agents for the run):
+   * For regions whose capacity policy is `fail` (and no launcher starts agents for the run: none,
+   * or a pool's, which takes agents that are already there):
    * why the connected agents' free slots cannot take the region's tasks now, if they cannot.
    */
   #shortage(active: ActiveRun): string | undefined {
     for (const c of active.run.taskConfigs) {
-      if (c.capacity !== 'fail' || this.launcherFor(c.region)) continue;
+      const launcher = this.launcherFor(c.region);
+      if (c.capacity !== 'fail' || (launcher && launcher.kind !== 'pool')) continue;
       const agents = this.#d.hub.agents(c.region).filter((a) => a.synced);
       const free = agents.reduce((n, a) => n + Math.max(0, a.slots - a.tasks.size), 0);
       if (free >= c.taskCount) continue;
@@ -359,6 +361,12 @@ export class Orchestrator {
       task.agentId = agent.agentId;
       task.agentName = agent.name;
       active.clearTimer(`gone:${taskId}`);
+      // Back while its run is ending: the stop sent then did not reach it, so it would hold
+      // the task (and its slot) for ever. What it uploads within the drain time is kept.
+      if (active.ending || active.run.status === 'cancelling') {
+        const why = active.run.status === 'failed' ? `the run failed: ${active.run.errorReason}` : 'the run is over';
+        this.#d.hub.send(agent.agentId, { type: 'cancel', taskId, reason: why });
+      }
     }
   }
 
