@@ -196,3 +196,36 @@ test('the live stream carries the status and every snapshot, and ends with the r
   assert.equal(snap.taskId, assign.task.taskId);
   assert.equal(snap.region, 'lab3');
 });
+
+test('an agent back while its run is ending is told to stop the task it holds (else its slot stays taken)', async () => {
+  // Long grace and drain: the agent is back well within both, as after a server restart.
+  const own = await testServer({
+    hubTiming: { pings: 2, pingGapMs: 5 },
+    timing: { reconnectGraceMs: 20_000, drainMs: 20_000 },
+  });
+  after(() => own.close());
+  const opts = { url: own.server.url, token: own.tokens.agent, region: 'lab4' };
+  const [e1, e2] = [new ProtocolAgent({ ...opts, name: 'e1' }), new ProtocolAgent({ ...opts, name: 'e2' })];
+  agents.push(e1, e2);
+  for (let i = 0; i < 100 && own.server.context.hub.agents('lab4').filter((a) => a.synced).length < 2; i++)
+    await new Promise((r) => setTimeout(r, 20));
+  const body = seedBody('http://127.0.0.1:9/', { testTaskConfigs: [{ region: 'lab4', taskCount: 2, concurrency: 1 }] });
+  const created = await own.call('POST', '/api/scenarios', { token: 'editor', body });
+  const [a1, a2] = await Promise.all([e1.next('assign'), e2.next('assign')]);
+  // e2 is away when e1's task fails the run, so the stop sent then cannot reach it.
+  e2.close();
+  for (let i = 0; i < 250 && own.server.context.hub.agents('lab4').length > 1; i++)
+    await new Promise((r) => setTimeout(r, 20));
+  e1.send({ type: 'failed', taskId: a1.task.taskId, reason: 'cannot compile' });
+  let got = await own.call('GET', `/api/scenarios/${created.body.testId}`, { token: 'viewer' });
+  for (let i = 0; i < 250 && got.body.status !== 'failed'; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    got = await own.call('GET', `/api/scenarios/${created.body.testId}`, { token: 'viewer' });
+  }
+  assert.equal(got.body.status, 'failed');
+  const back = new ProtocolAgent({ ...opts, name: 'e2', running: [a2.task.taskId] });
+  agents.push(back);
+  const cancel = await back.next('cancel');
+  assert.equal(cancel.taskId, a2.task.taskId);
+  assert.match(cancel.reason, /the run failed: task .*-\d \(region lab4\) failed: cannot compile/);
+});
