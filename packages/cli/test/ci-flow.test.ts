@@ -288,3 +288,22 @@ test('CI flags are checked: --junit without --wait, a bad --out, exit 2', async 
   assert.match(r.stderr, /--out: "csv=x" is not a known output/);
   assert.match(r.stderr, /--junit: needs --wait/);
 });
+
+test('tests run ID runs the stored test as it is: its healthy threshold is kept', async () => {
+  const stored = await client.createScenario({
+    testName: 'ci keeps settings',
+    testDescription: 'run again by id',
+    testType: 'simple',
+    testTaskConfigs: [{ region: 'local', taskCount: 1, concurrency: 1 }],
+    testScenario: {
+      execution: [{ concurrency: 1, 'hold-for': '1s', scenario: 's' }],
+      scenarios: { s: { 'think-time': '50ms', requests: [`${target.url}/ok`] } },
+    },
+    healthyThreshold: 40,
+    saveOnly: true,
+  });
+  const r = await runDlt(['tests', 'run', stored.testId, '--wait', '-q', ...auth()]);
+  assert.equal(r.code, 0, r.stderr);
+  // The re-POST that runs it sent no healthyThreshold, so the server reset it to 90.
+  assert.equal((await client.getScenario(stored.testId, { history: false })).healthyThreshold, 40);
+});

@@ -324,6 +324,8 @@ async function storedScenario(client: DltClient, testId: string): Promise<Scenar
     ...(s.fileType === undefined ? {} : { fileType: s.fileType }),
     ...(s.tags === undefined ? {} : { tags: s.tags }),
     ...(s.showLive === undefined ? {} : { showLive: s.showLive }),
+    // Left out, the server would reset it to its default (90).
+    ...(typeof s.healthyThreshold === 'number' ? { healthyThreshold: s.healthyThreshold } : {}),
   };
 }
 
