@@ -83,7 +83,9 @@ function agents(ctx: ApiContext, x: Exposition): void {
     const total = list.reduce((n, a) => n + a.slots, 0);
     slots(total, { region });
     free(total - list.reduce((n, a) => n + Math.min(a.slots, a.tasks.size), 0), { region });
-    for (const a of list) if (Number.isFinite(a.rttMs)) rtt(a.rttMs / 1000, { region, agent: a.name });
+    // Names repeat (the default is the host name): the id keeps each agent's series its own.
+    for (const a of list)
+      if (Number.isFinite(a.rttMs)) rtt(a.rttMs / 1000, { region, agent: a.name, agent_id: a.agentId });
   }
 }
 
@@ -113,14 +115,16 @@ function live(ctx: ApiContext, x: Exposition): void {
       rps(part.durationMs > 0 ? (part.totals.requests * 1000) / part.durationMs : 0, labels);
       vus(part.vus, labels);
       const t = part.totals.responseTime;
-      for (const [quantile, ms] of [
-        ['0.5', t.p50],
-        ['0.9', t.p90],
-        ['0.95', t.p95],
-        ['0.99', t.p99],
-        ['1', t.max],
+      // `quantile` is reserved for summaries (cumulative over the process' life); these are one
+      // second's percentiles, a gauge, so the label has its own name.
+      for (const [percentile, ms] of [
+        ['50', t.p50],
+        ['90', t.p90],
+        ['95', t.p95],
+        ['99', t.p99],
+        ['100', t.max],
       ] as const) {
-        latency(ms / 1000, { ...labels, quantile });
+        latency(ms / 1000, { ...labels, percentile });
       }
     }
   }

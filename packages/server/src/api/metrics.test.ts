@@ -45,15 +45,38 @@ function second(at: number, n: number, ms: number): Snapshot {
   return rec.tick(at + 1000);
 }
 
-/** Samples of the text by name and labels (`name{a="x",b="y"}` → value). */
+/**
+ * Samples of the text by name and labels (`name{a="x",b="y"}` → value), checked as Prometheus
+ * reads them: every sample under its family's HELP and TYPE, no series twice, `quantile` only
+ * in a summary, and counters named `_total`.
+ */
 function parse(text: string): Map<string, number> {
   const samples = new Map<string, number>();
+  const types = new Map<string, string>();
   const line = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (\S+)$/;
+  let family = '';
   for (const l of text.split('\n')) {
-    if (l === '' || l.startsWith('# HELP ') || l.startsWith('# TYPE ')) continue;
+    if (l === '') continue;
+    const meta = /^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/.exec(l);
+    if (meta) {
+      family = meta[2];
+      if (meta[1] === 'TYPE') {
+        assert.ok(!types.has(family), `${family} typed twice`);
+        types.set(family, meta[3]);
+        if (meta[3] === 'counter') assert.match(family, /_total$/, `counter ${family}`);
+      }
+      continue;
+    }
     const m = line.exec(l);
     assert.ok(m, `not an exposition line: ${l}`);
-    samples.set(`${m[1]}${m[2] ?? ''}`, Number(m[3]));
+    const type = types.get(family);
+    assert.ok(type, `${l}: no TYPE line before it`);
+    const suffix = type === 'histogram' ? /(_bucket|_sum|_count)?$/ : type === 'summary' ? /(_sum|_count)?$/ : /$/;
+    assert.equal(m[1].replace(suffix, ''), family, `${l}: not of family ${family}`);
+    if (type !== 'summary') assert.doesNotMatch(m[2] ?? '', /[{,]quantile=/, `${l}: quantile outside a summary`);
+    const key = `${m[1]}${m[2] ?? ''}`;
+    assert.ok(!samples.has(key), `series twice: ${key}`);
+    samples.set(key, Number(m[3]));
   }
   return samples;
 }
@@ -92,7 +115,7 @@ test("/metrics holds the platform's health and a running run's live numbers", as
   assert.equal(m.get(`dlt_run_failures_total{${run},region="prom"}`), 2);
   assert.equal(m.get(`dlt_run_received_bytes_total{${run},region="prom"}`), 10_000);
   assert.equal(m.get(`dlt_run_requests_per_second{${run},region="(all)"}`), 60);
-  const p99 = m.get(`dlt_run_response_time_seconds{${run},region="prom",quantile="0.99"}`) ?? 0;
+  const p99 = m.get(`dlt_run_response_time_seconds{${run},region="prom",percentile="99"}`) ?? 0;
   assert.ok(Math.abs(p99 - 0.08) < 0.001, `p99 ${p99}`);
   const scenarioGets = `dlt_http_request_duration_seconds_count{method="GET",route="/api/scenarios/:testId",code="200"}`;
   assert.ok((m.get(scenarioGets) ?? 0) >= 1, 'HTTP requests are counted by route pattern');
@@ -107,6 +130,22 @@ test("/metrics holds the platform's health and a running run's live numbers", as
   }
   assert.equal(after.get('dlt_runs_ended_total{status="cancelled"}'), 1);
   assert.equal(after.get(`dlt_run_requests_total{${run},region="prom"}`), undefined, 'an ended run is not live');
+});
+
+test('two agents of one name (the host name by default) have a series each', async () => {
+  const twins = ['twin-1', 'twin-2'].map(
+    (agentId) =>
+      new ProtocolAgent({ url: t.server.url, token: t.tokens.agent, region: 'twins', name: 'host', agentId }),
+  );
+  try {
+    for (let i = 0; i < 100 && t.server.context.hub.agents('twins').filter((a) => a.synced).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const m = parse((await t.fetch('GET', '/metrics', { token: 'viewer' })).body as string);
+    for (const id of ['twin-1', 'twin-2'])
+      assert.ok(m.has(`dlt_agent_rtt_seconds{region="twins",agent="host",agent_id="${id}"}`), id);
+  } finally {
+    for (const a of twins) a.close();
+  }
 });
 
 test('label values are escaped', () => {

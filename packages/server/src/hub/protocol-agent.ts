@@ -18,6 +18,8 @@ export interface ProtocolAgentOptions {
   readonly token: string;
   readonly region: string;
   readonly name?: string;
+  /** Default `agent-<name>`; another id with the same name is another agent. */
+  readonly agentId?: string;
   readonly protocol?: number;
   /** Added to the agent's clock in pongs, ms. */
   readonly skewMs?: number;
@@ -54,7 +56,7 @@ export class ProtocolAgent {
       this.send({
         type: 'hello',
         protocol: o.protocol ?? protocolVersion,
-        agentId: `agent-${o.name ?? 'x'}`,
+        agentId: o.agentId ?? `agent-${o.name ?? 'x'}`,
         name: o.name ?? 'x',
         region: o.region,
         version: 'test',
