@@ -74,8 +74,12 @@ export function userRoutes(ctx: ApiContext): AnyRoute[] {
       summary: 'Revoke every token of a user (sessions and API tokens): they sign in again',
       params: usernameParams,
       handler: async ({ params }) => {
-        const user = await userOf(params.username);
-        return { username: user.username, revokedTokens: await revoke(user.username, () => false) };
+        // A single sign-on user (`oidc:NAME`) has no local account, only the tokens they made.
+        const user = await ctx.store.getUser(params.username);
+        if (!user && (await ctx.store.listTokens(params.username)).length === 0) {
+          throw notFound('NOT_FOUND', `user ${params.username}`);
+        }
+        return { username: params.username, revokedTokens: await revoke(params.username, () => false) };
       },
     }),
   ];

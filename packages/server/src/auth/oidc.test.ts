@@ -134,6 +134,20 @@ test('local users and API tokens keep working beside OIDC', async () => {
   assert.equal((await me(strict, 'dlt_unknown')).status, 401);
 });
 
+test("an admin revokes the API tokens a single sign-on user made (one who left the issuer's groups keeps none)", async () => {
+  const leaver = await issuer.sign({ preferred_username: 'leaver', groups: ['admins'] });
+  const minted = await strict.call('POST', '/api/tokens', { token: leaver, body: { name: 'ci', role: 'admin' } });
+  assert.equal(minted.status, 201);
+  const login = await strict.call('POST', '/api/auth/login', { body: { username: 'admin', password: adminPassword } });
+  const admin = login.body.token as string;
+  const revoked = await strict.call('DELETE', '/api/users/oidc:leaver/tokens', { token: admin });
+  assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
+  assert.deepEqual(revoked.body, { username: 'oidc:leaver', revokedTokens: 1 });
+  assert.equal((await me(strict, minted.body.token)).status, 401, 'the token is gone');
+  const none = await strict.call('DELETE', '/api/users/oidc:nobody/tokens', { token: admin });
+  assert.equal(none.status, 404, 'a name with no user and no tokens is still unknown');
+});
+
 test("the issuer's discovery document and keys are fetched once and cached", async () => {
   const before = { discovery: issuer.hits.get('/.well-known/openid-configuration'), jwks: issuer.hits.get('/jwks') };
   for (let i = 0; i < 5; i++) assert.equal((await me(strict, await issuer.sign({ groups: ['devs'] }))).status, 200);
