@@ -3,15 +3,17 @@
  * launches and a counting target on loopback. A JMeter zip (plan + CSV) and a k6 script are
  * created through `POST /api/scenarios`, uploaded through the script route and run by 2 tasks
  * each; the target's own counts equal the merged totals, the CSV rows arrive in order, and the
- * k6 script's thresholds are evaluated by the server on the merged result.
+ * k6 script's thresholds are evaluated by the server on the merged result; `dlt tests run
+ * script.js --wait` does it all from the command line and exits 99 on a crossed threshold.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { runDlt } from '../../cli/test/helpers.ts';
 import { makeZip } from '../../scripts/src/bundle/test-zip.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'cli', 'src', 'bin.ts');
@@ -172,4 +174,23 @@ test('a k6 script on 2 tasks: its shared iterations are split between them; the 
   assert.equal(outcomes['http_req_duration: p(99)<0.001']?.ok, false, JSON.stringify(outcomes));
   const run = await api('GET', `/api/scenarios/${done.testId}/testruns/${done.testRunId}`);
   assert.equal(run.body.tasks.length, 2);
+});
+
+test('dlt tests run script.js --wait: the CLI checks, stores, uploads and runs it; a crossed script threshold exits 99', async () => {
+  const file = join(dataDir, 'checkout.js');
+  await writeFile(
+    file,
+    [
+      "import http from 'k6/http';",
+      "export const options = { vus: 1, iterations: 4, thresholds: { http_req_duration: ['max<0.001'] } };",
+      `export default function () { http.get('http://127.0.0.1:${port}/k6/checkout'); }`,
+    ].join('\n'),
+  );
+  received.length = 0;
+  const r = await runDlt(['tests', 'run', file, '--wait', '-q', '--server', base, '--token', token], {
+    timeoutMs: 60_000,
+  });
+  assert.equal(r.code, 99, r.stdout + r.stderr);
+  assert.equal(received.filter((q) => q.path === '/k6/checkout').length, 4);
+  assert.match(r.stdout, /http_req_duration/);
 });

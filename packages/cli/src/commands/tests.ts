@@ -17,6 +17,7 @@ import { exitCodes } from '../exit-codes.ts';
 import { formatMs, painter } from '../output/format.ts';
 import { renderSummary } from '../output/summary-report.ts';
 import { renderTable } from '../output/table.ts';
+import { isScriptFile, type ScriptTestOptions, storeScriptTest } from './tests-script.ts';
 import { outcomeCode, waitForRun } from './tests-wait.ts';
 import { watchRun } from './tests-watch.ts';
 
@@ -46,8 +47,10 @@ Run 'dlt tests <subcommand> --help' for its options.
   create: `Usage: dlt tests create FILE [options]
 
 Stores a test without running it. FILE is either a seed-style body (JSON or YAML with
-testName, testType, testTaskConfigs, testScenario…) or a plain test definition (execution,
-scenarios, thresholds: see docs/format.md), wrapped with the options below.
+testName, testType, testTaskConfigs, testScenario…), a plain test definition (execution,
+scenarios, thresholds: see docs/format.md), or a JMeter plan (.jmx), a k6 script (.js, .ts) or
+a zip of either with its data files (checked here, then uploaded: see docs/scripts.md), wrapped
+with the options below.
 
 Wrapping a test definition:
       --name NAME          test name (default: the file's name)
@@ -232,14 +235,20 @@ const subcommands: Record<Sub, Run> = {
     return exitCodes.ok;
   },
   async create(client, v, [file]) {
-    const created = await client.createScenario({ ...(await scenarioFromFile(file, v)), saveOnly: true });
+    const created = isScriptFile(file)
+      ? await storeScriptTest(client, file, scriptOptions(v), false)
+      : await client.createScenario({ ...(await scenarioFromFile(file, v)), saveOnly: true });
     if (v.json) return print(created);
     process.stdout.write(`created test ${created.testId} (${created.testName})\n`);
     return exitCodes.ok;
   },
   async run(client, v, [target]) {
-    const body = looksLikeFile(target) ? await scenarioFromFile(target, v) : await storedScenario(client, target);
-    const started = await client.createScenario(body);
+    const started =
+      looksLikeFile(target) && isScriptFile(target)
+        ? await storeScriptTest(client, target, scriptOptions(v), true)
+        : await client.createScenario(
+            looksLikeFile(target) ? await scenarioFromFile(target, v) : await storedScenario(client, target),
+          );
     if (!v.wait) {
       if (v.json) return print(started);
       process.stdout.write(`started test ${started.testId}${started.testRunId ? ` run ${started.testRunId}` : ''}\n`);
@@ -308,7 +317,28 @@ function print(value: unknown): number {
 }
 
 function looksLikeFile(target: string): boolean {
-  return ['.json', '.yaml', '.yml'].includes(extname(target).toLowerCase()) || target.includes('/');
+  return (
+    ['.json', '.yaml', '.yml'].includes(extname(target).toLowerCase()) || target.includes('/') || isScriptFile(target)
+  );
+}
+
+/** The wrapping options for a plan or script file. */
+function scriptOptions(v: Values): ScriptTestOptions {
+  const whole = (flag: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (Number.isInteger(n) && n >= 1) return n;
+    throw badInput([{ field: flag, message: `"${text}" is not a positive whole number` }], 'bad arguments');
+  };
+  return {
+    name: v.name,
+    description: v.description,
+    region: v.region,
+    tasks: whole('--tasks', v.tasks),
+    concurrency: whole('--concurrency', v.concurrency),
+    id: v.id,
+    env: variables(v),
+  };
 }
 
 /** A stored test as a body that runs it again (the seed has no start route: re-POST with its testId). */
