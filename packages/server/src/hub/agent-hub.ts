@@ -88,14 +88,23 @@ export class AgentHub {
     const principal = await this.#auth.authenticate(req.headers.authorization).catch(() => undefined);
     if (!principal) return refuse(socket, 401, 'Unauthorized');
     if (!allows(principal.role, 'agent')) return refuse(socket, 403, 'Forbidden');
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws));
+    const authorization = req.headers.authorization;
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, authorization));
   }
 
-  #accept(ws: WebSocket): void {
+  #accept(ws: WebSocket, authorization: string | undefined): void {
     let agent: ConnectedAgent | undefined;
     let received = 0;
     let refused = false;
     const helloTimer = setTimeout(() => ws.close(closeCodes.noHello, 'no hello within 10 s'), 10_000);
+    // A token revoked (or expired) while its agent is connected ends that connection at the next
+    // heartbeat; otherwise the agent would keep taking tasks whose uploads the server refuses.
+    const recheck = setInterval(async () => {
+      const principal = await this.#auth.authenticate(authorization).catch(() => undefined);
+      if (agent && this.#agents.get(agent.agentId) === agent && !(principal && allows(principal.role, 'agent')))
+        this.refuse(agent.agentId, 'its agent token was revoked or has expired');
+    }, this.#timing.heartbeatMs);
+    recheck.unref();
     ws.on('message', (data) => {
       // After a refusal nothing more from this connection counts (it is closing).
       if (refused) return;
@@ -122,6 +131,7 @@ export class AgentHub {
     });
     ws.on('close', (code, reason) => {
       clearTimeout(helloTimer);
+      clearInterval(recheck);
       if (agent && this.#agents.get(agent.agentId) === agent) {
         this.#agents.delete(agent.agentId);
         agent.stop();

@@ -62,6 +62,19 @@ test('wrong or revoked tokens are refused before the upgrade; an agent token can
   }
 });
 
+test('a token revoked while its agent is connected ends that connection with the reason', async () => {
+  const made = await t.call('POST', '/api/tokens', { token: 'admin', body: { name: 'soon-gone', role: 'agent' } });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const a = agent('revoked', 'faults', made.body.token);
+  await until('revoked synced', () => synced('revoked'));
+  assert.equal((await t.call('DELETE', `/api/tokens/${made.body.tokenId}`, { token: 'admin' })).status, 200);
+  const refused = await a.next('refused');
+  assert.equal(refused.reason, 'its agent token was revoked or has expired');
+  assert.equal(await a.closed, 4001);
+  const gone = await until('listed offline', () => t.server.context.hub.offline().find((o) => o.name === 'revoked'));
+  assert.equal(gone.reason, 'refused: its agent token was revoked or has expired');
+});
+
 test('garbage, a message that breaks the protocol and an oversized one close only that connection, with the reason', async () => {
   const good = agent('steady');
   await until('steady synced', () => synced('steady'));
