@@ -21,14 +21,18 @@ import {
 
 export interface SectionProps {
   readonly form: ScenarioForm;
-  set(patch: Partial<ScenarioForm>): void;
+  /** Changes the form; `touched` names the fields the user changed (else the patch's keys), whose errors then show. */
+  set(patch: Partial<ScenarioForm>, touched?: readonly string[]): void;
   /** The error to show beside a field now, if any. */
   err(key: string): string | undefined;
 }
 
 export function RequestsSection({ form, set, err }: SectionProps) {
   const update = (i: number, patch: Partial<RequestRow>) =>
-    set({ requests: form.requests.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
+    set(
+      { requests: form.requests.map((r, j) => (j === i ? { ...r, ...patch } : r)) },
+      Object.keys(patch).map((k) => `requests.${i}.${k}`),
+    );
   return (
     <fieldset>
       <legend>Requests</legend>
@@ -109,14 +113,14 @@ export function RequestsSection({ form, set, err }: SectionProps) {
             <button
               type="button"
               className="link"
-              onClick={() => set({ requests: form.requests.filter((_, j) => j !== i) })}
+              onClick={() => set({ requests: form.requests.filter((_, j) => j !== i) }, [])}
             >
               Remove request {i + 1}
             </button>
           )}
         </div>
       ))}
-      <button type="button" onClick={() => set({ requests: [...form.requests, emptyRequest] })}>
+      <button type="button" onClick={() => set({ requests: [...form.requests, emptyRequest] }, [])}>
         + Add a request
       </button>
     </fieldset>
@@ -143,7 +147,9 @@ const optionHints: Record<string, string> = {
 
 export function LoadSection({ form, set, err }: SectionProps) {
   const l = form.load;
-  const setLoad = (patch: Partial<ScenarioForm['load']>) => set({ load: { ...l, ...patch } });
+  // Only the field changed counts as touched: picking an executor does not flag its empty options.
+  const setLoad = (patch: Partial<ScenarioForm['load']>, field = Object.keys(patch)[0]) =>
+    set({ load: { ...l, ...patch } }, [`load.${field}`]);
   return (
     <fieldset>
       <legend>Load model</legend>
@@ -187,7 +193,7 @@ export function LoadSection({ form, set, err }: SectionProps) {
           </Field>
           <Field
             label="Requests per second"
-            hint="Per task, as in the seed: a region sends tasks × this. Empty: as fast as the users go"
+            hint="Per task: a region with 3 tasks sends 3 × this. Empty: as fast as the users go"
             error={err('load.throughput')}
           >
             {(id, d) => (
@@ -235,7 +241,7 @@ export function LoadSection({ form, set, err }: SectionProps) {
                   id={id}
                   aria-describedby={d}
                   value={l.options[o] ?? ''}
-                  onChange={(e) => setLoad({ options: { ...l.options, [o]: e.target.value } })}
+                  onChange={(e) => setLoad({ options: { ...l.options, [o]: e.target.value } }, `options.${o}`)}
                 />
               )}
             </Field>
@@ -248,7 +254,10 @@ export function LoadSection({ form, set, err }: SectionProps) {
 
 export function RegionsSection({ form, set, err, regions }: SectionProps & { regions: readonly Region[] | undefined }) {
   const update = (i: number, patch: Partial<ScenarioForm['regions'][number]>) =>
-    set({ regions: form.regions.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
+    set(
+      { regions: form.regions.map((r, j) => (j === i ? { ...r, ...patch } : r)) },
+      Object.keys(patch).map((k) => `regions.${i}.${k}`),
+    );
   const unused = (regions ?? []).filter((r) => !form.regions.some((x) => x.region === r.region));
   return (
     <fieldset>
@@ -378,7 +387,12 @@ const kindNames: Record<ScheduleKind, string> = {
 /** When the test runs by itself; the server refuses times in the past. */
 export function ScheduleSection({ form, set, err, current }: SectionProps & { current?: string }) {
   const s = form.schedule;
-  const setSchedule = (patch: Partial<ScheduleForm>) => set({ schedule: { ...s, ...patch } });
+  // Choosing when does not flag the empty date and time as wrong before they are filled.
+  const setSchedule = (patch: Partial<ScheduleForm>) =>
+    set(
+      { schedule: { ...s, ...patch } },
+      Object.keys(patch).map((k) => `schedule.${k}`),
+    );
   const input = (key: keyof ScheduleForm, label: string, type: string, hint?: string, className?: string) => (
     <Field label={label} hint={hint} error={err(`schedule.${key}`)} className={className}>
       {(id, d) => (

@@ -94,16 +94,18 @@ function FormBody({
     }
   }, [regions, mode, form.regions]);
 
-  const set = (patch: Partial<ScenarioForm>) => {
+  const set = (patch: Partial<ScenarioForm>, changed?: readonly string[]) => {
     setForm((f) => ({ ...f, ...patch }));
-    const keys = Object.keys(patch);
+    const keys = changed ?? Object.keys(patch);
     setTouched((t) => new Set([...t, ...keys]));
     // A server message stays until its field changes.
     setServer((s) =>
       Object.fromEntries(Object.entries(s).filter(([k]) => !keys.some((p) => k === p || k.startsWith(`${p}.`)))),
     );
   };
-  const shown = (key: string) => submitted || [...touched].some((t) => key === t || key.startsWith(`${t}.`));
+  // An error shows on a field once it (or a field inside it, for a section's own message) was changed.
+  const shown = (key: string) =>
+    submitted || [...touched].some((t) => key === t || key.startsWith(`${t}.`) || t.startsWith(`${key}.`));
   const err = (key: string) => server[key] ?? (shown(key) ? local[key] : undefined);
 
   const save = async (run: boolean) => {
@@ -205,7 +207,7 @@ function FormBody({
               />
             )}
           </Field>
-          <Field label="Type" error={err('testType')}>
+          <Field label="Type" error={err('testType')} className="wide">
             {(id, d) => (
               <select
                 id={id}
@@ -308,7 +310,8 @@ function FormBody({
         <legend>Live data</legend>
         <label className="check">
           <input type="checkbox" checked={form.showLive} onChange={(e) => set({ showLive: e.target.checked })} /> Live
-          data on (the seed's <code>showLive</code>, kept for its clients; dlt streams every run's seconds either way)
+          data on (the AWS solution's <code>showLive</code> flag, kept for the clients that read it; the live view works
+          either way)
         </label>
       </fieldset>
       <div className="form-actions">
