@@ -76,6 +76,8 @@ function options(p: Props, width: number): uPlot.Options {
         grid: { stroke: '#e2e8f0' },
         // Whole seconds only: the data has one point per second, and sub-second ticks read as noise.
         incrs: secondSteps,
+        // A clock label is ~60 px wide: keep ticks far enough apart that labels never run together.
+        space: p.relative ? 50 : 90,
         values: (_u, v, _axis, _space, step) => v.map((s) => (p.relative ? `${s}s` : clock(s, step))),
       },
       {
@@ -127,6 +129,7 @@ export function TimeChart(p: Props) {
   return (
     <figure className="chart">
       <figcaption>{p.title}</figcaption>
+      {p.x.length < 2 && <p className="muted small chart-wait">Waiting for the first second of data…</p>}
       <div ref={box} role="img" aria-label={`${p.title} chart`} />
     </figure>
   );

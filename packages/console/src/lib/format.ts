@@ -1,4 +1,5 @@
 /** How numbers, times and durations read on screen: short, with units, never `NaN`. */
+import { builtinMetrics } from '@dlt/model';
 
 const nf = (digits: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits });
 
@@ -62,3 +63,28 @@ export function signed(v: number | null | undefined, unit = ''): string {
   const sign = v > 0 ? '+' : v < 0 ? '−' : '±';
   return `${sign}${num(Math.abs(v), 2)}${unit}`;
 }
+
+/**
+ * A threshold's observed value in the unit of its metric: `44.2 ms` for a time, `0.5 %` for a
+ * rate, `12/s` for a counter's rate, `1.2 MB` for data; the key is `metric{tags}: expression`.
+ */
+export function thresholdValue(key: string, actual: unknown): string {
+  const colon = key.indexOf(':');
+  const metric = (colon < 0 ? key : key.slice(0, colon)).replace(/\{.*$/, '').trim();
+  const expr = colon < 0 ? '' : key.slice(colon + 1).trim();
+  const type = (builtinMetrics as Record<string, string>)[metric];
+  if (type === 'trend') return ms(actual);
+  if (type === 'rate') return percent(actual);
+  if (type === 'counter' && expr.startsWith('rate')) return perSecond(actual);
+  if (metric === 'data_received' || metric === 'data_sent') return bytes(actual);
+  return num(actual, type === 'counter' ? 0 : 3);
+}
+
+/** The name a reader knows a test type by. */
+export function typeName(testType: unknown): string {
+  const names: Record<string, string> = { simple: 'Simple HTTP', jmeter: 'JMeter', k6: 'k6', locust: 'Locust' };
+  return typeof testType === 'string' ? (names[testType] ?? testType) : '–';
+}
+
+/** `1 run`, `3 runs`, with the count's thousands separated. */
+export const plural = (n: number, one: string, many = `${one}s`) => `${num(n, 0)} ${n === 1 ? one : many}`;

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import type { LiveSecond, LiveSecondPart, LiveStats } from '@dlt/client';
 import { toneOf } from './compare-tone.ts';
 import { toCsv } from './csv.ts';
-import { duration, ms, num, signed } from './format.ts';
+import { duration, ms, num, plural, signed, thresholdValue, typeName } from './format.ts';
 import { LiveSeries } from './live-series.ts';
 import { plannedMs } from './plan-length.ts';
 
@@ -143,5 +143,23 @@ describe('formats', () => {
     assert.equal(duration(3_725_000), '1h 2m');
     assert.equal(signed(-3, ' ms'), '−3 ms');
     assert.equal(signed(null), '–');
+  });
+
+  test("a threshold's observed value is in its metric's unit", () => {
+    assert.equal(thresholdValue('http_req_duration: p(95)<300', 44.159), '44.2 ms');
+    assert.equal(thresholdValue('http_req_duration{label:login}: p(99)<900', 1250), '1.25 s');
+    assert.equal(thresholdValue('http_req_failed: rate<0.01', 0.5), '50 %');
+    assert.equal(thresholdValue('http_reqs: rate>100', 75.5), '76/s');
+    assert.equal(thresholdValue('http_reqs: count>10', 3400), '3,400');
+    assert.equal(thresholdValue('data_received: count<1000000', 469796), '469.8 kB');
+    assert.equal(thresholdValue('my_metric: value<3', 2.5), '2.5');
+    assert.equal(thresholdValue('http_req_duration: p(95)<300', undefined), '–');
+  });
+  test('test types by the names the form uses; counts with their noun', () => {
+    assert.equal(typeName('simple'), 'Simple HTTP');
+    assert.equal(typeName('jmeter'), 'JMeter');
+    assert.equal(typeName('something'), 'something');
+    assert.equal(plural(1, 'run'), '1 run');
+    assert.equal(plural(1200, 'run'), '1,200 runs');
   });
 });

@@ -227,7 +227,7 @@ export function ComparePage({ testId, runId, withRun }: { testId: string; runId:
             <div>
               <p className="crumbs">
                 <Link to={{ name: 'tests' }}>Tests</Link> › <Link to={{ name: 'test', testId }}>{d.test.testName}</Link>{' '}
-                › <Link to={{ name: 'run', testId, runId }}>Run</Link> ›
+                › <Link to={{ name: 'run', testId, runId }}>Run</Link>
               </p>
               <h1>Compare runs</h1>
             </div>

@@ -194,7 +194,8 @@ function LiveView({ run, onStatus, onCancel }: { run: TestRun; onStatus: (s: str
         <Stat label="Requests" value={num(totals.requests, 0)} />
         <Stat label="Failures" value={num(totals.failures, 0)} tone={totals.failures > 0 ? 'bad' : undefined} />
         <Stat label="req/s now" value={num(last?.rps, 1)} />
-        <Stat label="p95 now" value={ms(last?.p95)} />
+        {/* A second without requests has no p95: a dash, not "0 µs". */}
+        <Stat label="p95 now" value={last && last.rps > 0 ? ms(last.p95) : '–'} />
         <Stat label="VUs" value={num(last?.vus, 0)} />
         {onCancel && (
           <button type="button" className="danger" onClick={onCancel}>
@@ -202,9 +203,14 @@ function LiveView({ run, onStatus, onCancel }: { run: TestRun; onStatus: (s: str
           </button>
         )}
       </div>
+      {/* Each table in a box of its own that scrolls, so a long label never widens the page. */}
       <div className="two-col">
-        <TaskTable tasks={tasks} />
-        <LabelTable series={series} />
+        <div>
+          <TaskTable tasks={tasks} />
+        </div>
+        <div>
+          <LabelTable series={series} />
+        </div>
       </div>
       {points.length === 0 ? (
         <Empty>Waiting for the first second of data…</Empty>
@@ -252,11 +258,11 @@ function LabelTable({ series }: { series: LiveSeries }) {
       <tbody>
         {labels.map((l) => (
           <tr key={l.label}>
-            <td>{l.label}</td>
+            <td className="label-cell">{l.label}</td>
             <td className="num">{num(l.requests, 0)}</td>
             <td className={`num ${l.failures > 0 ? 'bad-text' : ''}`}>{num(l.failures, 0)}</td>
             <td className="num">{num(l.rps, 1)}</td>
-            <td className="num">{ms(l.p95)}</td>
+            <td className="num">{l.rps > 0 ? ms(l.p95) : '–'}</td>
           </tr>
         ))}
       </tbody>
@@ -310,7 +316,7 @@ export function RunPage({ testId, runId }: { testId: string; runId: string }) {
             <div>
               <p className="crumbs">
                 <Link to={{ name: 'tests' }}>Tests</Link> ›{' '}
-                <Link to={{ name: 'test', testId }}>{String(r.testName ?? testId)}</Link> ›
+                <Link to={{ name: 'test', testId }}>{String(r.testName ?? testId)}</Link>
               </p>
               <h1>
                 Run {when(r.startTime)} <StatusBadge status={r.status} />

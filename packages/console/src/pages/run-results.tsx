@@ -11,7 +11,7 @@ import { Empty, ErrorNote } from '../components/states.tsx';
 import { type ChartSeries, palette, regionColor, TimeChart } from '../components/time-chart.tsx';
 import { toCsv } from '../lib/csv.ts';
 import { download } from '../lib/download.ts';
-import { bytes, duration, ms, num, percent } from '../lib/format.ts';
+import { bytes, duration, ms, num, percent, thresholdValue } from '../lib/format.ts';
 import { Stat } from './run-page.tsx';
 
 /** A second of the stored timeline (the server's `summary.timeline`). */
@@ -254,7 +254,7 @@ function Thresholds({ s }: { s: StoredSummary }) {
             <td>
               <code>{k}</code>
             </td>
-            <td className="num">{num(o.actual, 3)}</td>
+            <td className="num">{thresholdValue(k, o.actual)}</td>
             <td>
               <span className={`badge ${o.ok ? 'ok' : 'bad'}`}>{o.ok ? 'passed' : 'failed'}</span>
             </td>
