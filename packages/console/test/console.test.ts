@@ -82,6 +82,15 @@ test('the form checks fields as they are typed; Save and run opens the live view
   await page.locator('.field.has-error', { has: url }).locator('.error-text').waitFor();
   await url.fill(rig.target.url);
   await page.getByLabel('Label').fill('checkout');
+  // Choosing an executor or a schedule flags none of their still-empty fields; a wrong value does.
+  const model = page.getByLabel('Model');
+  await model.selectOption('constant-arrival-rate');
+  await page.getByLabel('When').selectOption('once');
+  assert.equal(await page.locator('.field.has-error').count(), 0, 'nothing is in error before it is typed');
+  await page.getByLabel('rate *').fill('many');
+  await page.locator('.field.has-error', { has: page.getByLabel('rate *') }).waitFor();
+  await model.selectOption('taurus');
+  await page.getByLabel('When').selectOption('none');
   await page.getByLabel('Hold for').fill('8s');
   await page.getByLabel('Requests per second').fill('30');
   await page.getByLabel('Tasks', { exact: true }).fill('2');
@@ -136,6 +145,14 @@ test('the results show the merged numbers (equal to what the target served), cha
   assert.equal(
     await page.locator('.stat', { hasText: 'Thresholds' }).locator('.stat-value').textContent(),
     'all passed',
+  );
+  // The observed p95 in milliseconds, as the threshold names it.
+  assert.match(
+    (await page
+      .getByRole('table', { name: 'Thresholds' })
+      .getByRole('row', { name: /http_req_duration/ })
+      .textContent()) ?? '',
+    /\d ms/,
   );
   assert.equal(await page.locator('.chart').count(), 4);
   await page.getByRole('table', { name: 'Per label' }).getByRole('cell', { name: 'checkout' }).waitFor();
@@ -194,6 +211,9 @@ test('the test page: set the baseline, run again, compare with coloured deltas',
   await page.getByRole('heading', { name: /Checkout API/ }).waitFor();
   await page.locator('table.grid tbody tr').nth(1).waitFor();
   await page.getByText('Last runs: p50, p95, p99').waitFor();
+  // The settings name the type as the form does and list the requests sent.
+  await page.locator('.settings').getByText('Simple HTTP').waitFor();
+  await page.locator('.settings').getByText(`GET ${rig.target.url}`).waitFor();
   await rig.shot(page, '05-test-page');
 });
 
@@ -206,7 +226,7 @@ test('runs: CSV export marks the baseline; the baseline cannot be selected; anot
   await page.getByLabel(`Select run ${state.secondRun}`).check();
   await page.getByRole('button', { name: 'Delete selected (1)' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Delete runs' }).click();
-  await page.getByText('1 runs').waitFor();
+  await page.getByText('1 run', { exact: true }).waitFor();
   assert.equal(await page.getByLabel(`Select run ${state.secondRun}`).count(), 0);
 });
 

@@ -13,7 +13,7 @@ import { StatusBadge } from '../components/status-badge.tsx';
 import { useApi } from '../components/use-api.ts';
 import { toCsv } from '../lib/csv.ts';
 import { download } from '../lib/download.ts';
-import { ms, num, when } from '../lib/format.ts';
+import { ms, num, plural, when } from '../lib/format.ts';
 
 const successOf = (r: TestRunSummary) => (r.requests ? ((r.success ?? 0) / r.requests) * 100 : undefined);
 
@@ -203,7 +203,7 @@ export function RunsTable({
                 <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
                   ‹ Newer
                 </button>
-                <span>{num(p.pagination.total_count ?? p.testRuns.length)} runs</span>
+                <span>{plural(p.pagination.total_count ?? p.testRuns.length, 'run')}</span>
                 <button
                   type="button"
                   disabled={!p.pagination.next_token}

@@ -14,7 +14,7 @@ import { isActive, StatusBadge } from '../components/status-badge.tsx';
 import { palette, TimeChart } from '../components/time-chart.tsx';
 import { useApi } from '../components/use-api.ts';
 import { download } from '../lib/download.ts';
-import { when } from '../lib/format.ts';
+import { num, plural, typeName, when } from '../lib/format.ts';
 import { describeSchedule } from '../lib/schedule-form.ts';
 import { navigate } from '../router.ts';
 import { TaskTable, type TaskView } from './run-page.tsx';
@@ -143,7 +143,28 @@ function Schedule({
   );
 }
 
+/** One setting of the load model as a reader says it: `hold for 40s`, `40 req/s per task`. */
+function loadPart(key: string, v: unknown): string {
+  const value = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (key === 'throughput') return `${value} req/s per task`;
+  return `${key.replace(/-/g, ' ')} ${value}`;
+}
+
+/** The requests of a simple test, `GET https://…`, from every scenario of its Taurus document. */
+function requestsOf(s: Scenario): string[] {
+  const scenarios = ((s.testScenario as { scenarios?: unknown }).scenarios ?? {}) as Record<string, unknown>;
+  return Object.values(scenarios).flatMap((sc) => {
+    const reqs = (sc as { requests?: unknown }).requests;
+    return (Array.isArray(reqs) ? reqs : []).map((r) =>
+      typeof r === 'string' ? `GET ${r}` : `${String(r?.method ?? 'GET')} ${String(r?.url ?? '')}`,
+    );
+  });
+}
+
+const shownRequests = 5;
+
 function Settings({ s }: { s: Scenario }) {
+  const requests = s.testType === 'simple' ? requestsOf(s) : [];
   const exec = ((s.testScenario as { execution?: unknown[] }).execution ?? []) as Record<string, unknown>[];
   const thresholds = Object.entries(
     ((s.testScenario as { thresholds?: unknown }).thresholds ?? {}) as Record<string, unknown>,
@@ -155,7 +176,7 @@ function Settings({ s }: { s: Scenario }) {
     .map((e) =>
       Object.entries(e)
         .filter(([k]) => k !== 'scenario' && !(k === 'concurrency' && e.executor === undefined))
-        .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+        .map(([k, v]) => loadPart(k, v))
         .join(', '),
     )
     .join(' · ');
@@ -163,7 +184,7 @@ function Settings({ s }: { s: Scenario }) {
     <dl className="settings">
       <dt>Type</dt>
       <dd>
-        {s.testType}
+        {typeName(s.testType)}
         {typeof s.scriptName === 'string' ? ` · ${s.scriptName}` : ''}
       </dd>
       <dt>Tags</dt>
@@ -176,14 +197,40 @@ function Settings({ s }: { s: Scenario }) {
             ))
           : '–'}
       </dd>
+      {requests.length > 0 && (
+        <>
+          <dt>Requests</dt>
+          <dd>
+            {requests.slice(0, shownRequests).map((r, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the same request may be listed twice
+              <code key={i} className="setting-line">
+                {r}
+              </code>
+            ))}
+            {requests.length > shownRequests && (
+              <span className="muted small">and {num(requests.length - shownRequests, 0)} more</span>
+            )}
+          </dd>
+        </>
+      )}
       <dt>Load</dt>
       <dd>{load || '–'}</dd>
       <dt>Regions</dt>
       <dd>
-        {s.testTaskConfigs.map((c) => `${c.region}: ${c.taskCount} task(s) × ${c.concurrency} users`).join(' · ')}
+        {s.testTaskConfigs
+          .map((c) => `${c.region}: ${plural(c.taskCount, 'task')} × ${plural(c.concurrency, 'user')}`)
+          .join(' · ')}
       </dd>
       <dt>Thresholds</dt>
-      <dd>{thresholds.length ? thresholds.map((t) => <code key={t}>{t} </code>) : '–'}</dd>
+      <dd>
+        {thresholds.length
+          ? thresholds.map((t) => (
+              <code key={t} className="setting-line">
+                {t}
+              </code>
+            ))
+          : '–'}
+      </dd>
       <dt>Last run</dt>
       <dd>{when(s.startTime)}</dd>
       {typeof s.nextRun === 'string' && (
@@ -255,7 +302,7 @@ export function TestPage({ testId }: { testId: string }) {
           <div className="page-head">
             <div>
               <p className="crumbs">
-                <Link to={{ name: 'tests' }}>Tests</Link> ›
+                <Link to={{ name: 'tests' }}>Tests</Link>
               </p>
               <h1>
                 {s.testName} <StatusBadge status={s.status} />

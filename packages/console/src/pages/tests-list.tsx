@@ -12,7 +12,7 @@ import { Sparkline } from '../components/sparkline.tsx';
 import { Empty, Gate } from '../components/states.tsx';
 import { isActive, StatusBadge } from '../components/status-badge.tsx';
 import { useApi } from '../components/use-api.ts';
-import { ms, num, when } from '../lib/format.ts';
+import { ms, num, plural, typeName, when } from '../lib/format.ts';
 
 const pageSize = 20;
 
@@ -75,12 +75,12 @@ function Table({ items, onTag }: { items: readonly ScenarioListItem[]; onTag: (t
                 </button>
               ))}
             </td>
-            <td>{String(item.testType ?? '')}</td>
+            <td className="nowrap">{typeName(item.testType)}</td>
             <td>
               <StatusBadge status={item.status} />
             </td>
-            <td>{when(item.startTime)}</td>
-            <td>{when(item.nextRun)}</td>
+            <td className="nowrap">{when(item.startTime)}</td>
+            <td className="nowrap">{when(item.nextRun)}</td>
             <td className="num">{num(item.totalTestRuns ?? 0)}</td>
             <LastRuns item={item} />
           </tr>
@@ -165,7 +165,7 @@ export function TestsList() {
                   ‹ Previous
                 </button>
                 <span>
-                  Page {current + 1} of {pages} · {shown.length} tests
+                  Page {current + 1} of {pages} · {plural(shown.length, 'test')}
                 </span>
                 <button type="button" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
                   Next ›
