@@ -176,6 +176,19 @@ test('a locustfile that cannot load fails the run before the start, with Locustâ
   assert.equal(received.length, 0);
 });
 
+test('a locustfile without a User class fails the run before the start, saying so', async () => {
+  received.length = 0;
+  const none = 'import os\n\nBASE = os.environ.get("BASE", "/")\n';
+  const done = await runLocustTest('script', 'helpers_only.py', new TextEncoder().encode(none));
+  assert.equal(done.status, 'failed');
+  assert.match(done.errorReason, /Locust found no User class in it/);
+  const run = await api('GET', `/api/scenarios/${done.testId}/testruns/${done.testRunId}`);
+  assert.ok(
+    run.body.tasks.every((t: { startedAtMs?: number }) => t.startedAtMs === undefined),
+    'no task started',
+  );
+});
+
 test('a locustfile that never finishes importing fails the run with a clear reason, not the agents', async () => {
   received.length = 0;
   const looping = 'from locust import HttpUser, task\n\nwhile True:\n    pass\n';

@@ -77,8 +77,13 @@ export async function checkLocustfile(run: ExternalRun, log?: (line: string) => 
   const bin = await findLocust(log);
   const child = spawn(bin, ['-f', run.file, '--list'], {
     cwd: dirname(run.file),
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: processEnv(run),
+  });
+  let stdout = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (d: string) => {
+    stdout = (stdout + d).slice(-stderrKept);
   });
   const limitMs = loadTimeoutMs();
   let timedOut = false;
@@ -98,6 +103,29 @@ export async function checkLocustfile(run: ExternalRun, log?: (line: string) => 
   }).finally(() => clearTimeout(timer));
   if (timedOut) throw loadTimeout(run, limitMs);
   if (code !== 0) throw loadError(run, stderr, code, sig);
+  const missing = missingUsers(run, stdout);
+  if (missing)
+    throw badInput([{ file: run.file, message: missing }], `${run.file}: Locust could not run the locustfile`);
+}
+
+/**
+ * What `locust --list` says is missing: no User class at all (Locust lists none and exits 0, then
+ * refuses to start), or a class the test names that the file does not have.
+ */
+function missingUsers(run: ExternalRun, listed: string): string | undefined {
+  const at = listed.indexOf('Available Users:');
+  if (at < 0) return undefined;
+  const users = listed
+    .slice(at + 'Available Users:'.length)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^\w+$/.test(l));
+  if (users.length === 0) {
+    return 'Locust found no User class in it: define a class that inherits from HttpUser (or FastHttpUser, User) with at least one task';
+  }
+  const unknown = run.userClasses.filter((c) => !users.includes(c));
+  if (unknown.length > 0) return `it has no User class ${unknown.join(', ')}; its User classes: ${users.join(', ')}`;
+  return undefined;
 }
 
 /** The command line of one run: headless, users, spawn rate, run time, host, quiet output. */
