@@ -298,3 +298,20 @@ test('jsr223-scripts.jmx: JSR223 and BeanShell samplers, pre- and post-processor
   }
   assert.equal(target.received.length, 4, 'the JSR223 sampler sends nothing');
 });
+
+test('jmeter-variables.jmx: JMeterThread.last_sample_ok after each sample, and the __jm__<name>__idx of thread groups and loops', async (t) => {
+  const target = await Target.start({
+    '/maybe': (r, res) => res.writeHead(r.query.get('it') === '1' ? 500 : 200).end(),
+  });
+  t.after(() => target.close());
+  await runPlan('jmeter-variables.jmx', target);
+  assert.deepEqual(
+    target.at('/maybe').map((r) => r.query.get('it')),
+    ['0', '1'],
+  );
+  assert.equal(target.at('/recover').length, 1, 'only after the failed sample');
+  assert.deepEqual(
+    target.at('/page').map((r) => r.query.get('n')),
+    ['0', '1', '2', '0', '1', '2'],
+  );
+});

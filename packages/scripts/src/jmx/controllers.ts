@@ -52,9 +52,17 @@ export function controllerStep(el: JmxElement, scope: Scope, tc: TreeCompiler): 
   }
 }
 
-async function repeat(t: Thread, tc: TreeCompiler, body: Step, more: (pass: number) => boolean): Promise<Flow> {
+async function repeat(
+  t: Thread,
+  tc: TreeCompiler,
+  body: Step,
+  more: (pass: number) => boolean,
+  index?: string,
+): Promise<Flow> {
   for (let pass = 0; more(pass); pass++) {
     if (over(t, tc)) return 'stop';
+    // JMeter 5 keeps each loop's pass in `__jm__<name>__idx`.
+    if (index !== undefined) t.vars.set(index, String(pass));
     const flow = await body(t);
     if (flow !== 'go') return flow;
     await yieldNow();
@@ -66,7 +74,7 @@ function loop(el: JmxElement, tc: TreeCompiler, body: Step): Step {
   const count = tc.cx.prop(el, 'LoopController.loops', el, '1');
   return (t) => {
     const n = Number(count(t));
-    return repeat(t, tc, body, (pass) => n < 0 || pass < n);
+    return repeat(t, tc, body, (pass) => n < 0 || pass < n, `__jm__${el.name}__idx`);
   };
 }
 
@@ -74,12 +82,18 @@ function whileLoop(el: JmxElement, tc: TreeCompiler, body: Step): Step {
   const text = str(el, 'WhileController.condition').trim();
   const condition = tc.cx.template(el, text);
   return (t) =>
-    repeat(t, tc, body, (pass) => {
-      // Blank: loop until a sample in the loop fails. LAST: also not entered after a failure.
-      if (text === '') return pass === 0 || t.lastOk;
-      if (text === 'LAST') return t.lastOk;
-      return condition(t).trim().toLowerCase() !== 'false';
-    });
+    repeat(
+      t,
+      tc,
+      body,
+      (pass) => {
+        // Blank: loop until a sample in the loop fails. LAST: also not entered after a failure.
+        if (text === '') return pass === 0 || t.lastOk;
+        if (text === 'LAST') return t.lastOk;
+        return condition(t).trim().toLowerCase() !== 'false';
+      },
+      `__jm__${el.name}__idx`,
+    );
 }
 
 function ifController(el: JmxElement, scope: Scope, tc: TreeCompiler): Step {

@@ -69,6 +69,8 @@ export function groupProgram(p: ProgramParts): VuProgram {
       t.ctx = ctx;
       if (ctx.iteration === 0) await firstIteration(t, ctx, p);
       if (t.stopped || t.test.stopped) return idle(t, ctx, p);
+      // JMeter 5 keeps the thread group's iteration in `__jm__<group name>__idx`.
+      t.vars.set(`__jm__${p.group.name}__idx`, String(ctx.iteration));
       if (p.cookies !== undefined && (p.plan.freshUser || p.cookies.clearEachIteration))
         t.cookies = presetJar(t, p.cookies.preset);
       try {

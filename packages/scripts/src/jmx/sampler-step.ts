@@ -94,6 +94,7 @@ export function httpStep(sampler: HttpSampler, scope: SamplerScope, isStatic: bo
     if (ctx.signal.aborted && res.error === 'aborted') return 'stop';
     const ok = failure === null && !isFailure(res);
     t.lastOk = ok;
+    t.vars.set('JMeterThread.last_sample_ok', String(ok));
     tally(t, res, performance.now() - started, ok, failure);
     return ok ? 'go' : failedFlow(t, scope.onError);
 

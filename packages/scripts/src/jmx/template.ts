@@ -67,7 +67,8 @@ function closing(text: string, from: number): number {
 }
 
 function reference(body: string, complain: Complain): Template {
-  const call = /^(__\w+)\s*(?:\(([\s\S]*)\))?\s*$/.exec(body);
+  // `__jm__<element>__idx` (JMeter 5's loop indexes) are variables, not functions.
+  const call = body.startsWith('__jm__') ? null : /^(__\w+)\s*(?:\(([\s\S]*)\))?\s*$/.exec(body);
   if (call === null) {
     const whole = `\${${body}}`;
     return (t) => t.vars.get(body) ?? whole;
