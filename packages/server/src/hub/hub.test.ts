@@ -27,11 +27,11 @@ function agent(o: Partial<ConstructorParameters<typeof ProtocolAgent>[0]> = {}):
   return a;
 }
 
-/** A task result of `n` requests taking `ms` each. */
-function resultOf(n: number, ms: number): TaskResult {
-  const rec = new Recorder({ startedAt: 1_000_000 });
+/** A task result of `n` requests taking `ms` each, over 2 s from `start` (epoch ms). */
+function resultOf(n: number, ms: number, start = 1_000_000): TaskResult {
+  const rec = new Recorder({ startedAt: start });
   for (let i = 0; i < n; i++) {
-    const at = i;
+    const at = start + i * 10;
     rec.record({
       label: 'home',
       scenario: 's',
@@ -47,7 +47,7 @@ function resultOf(n: number, ms: number): TaskResult {
       bytesReceived: 100,
     });
   }
-  return rec.result(1_002_000);
+  return rec.result(start + 2_000);
 }
 
 async function untilAgents(n: number): Promise<void> {
@@ -228,4 +228,50 @@ test('an agent back while its run is ending is told to stop the task it holds (e
   const cancel = await back.next('cancel');
   assert.equal(cancel.taskId, a2.task.taskId);
   assert.match(cancel.reason, /the run failed: task .*-\d \(region lab4\) failed: cannot compile/);
+});
+
+test("tasks whose agents' clocks disagree merge in the server's clock: the seconds they shared, the time it took", async () => {
+  const [near, far] = [
+    agent({ name: 'near', region: 'clocks' }),
+    agent({ name: 'far', region: 'clocks', skewMs: 7_000 }),
+  ];
+  for (let i = 0; i < 100 && t.server.context.hub.agents('clocks').filter((a) => a.synced).length < 2; i++)
+    await new Promise((r) => setTimeout(r, 20));
+  const body = seedBody('http://127.0.0.1:9/', {
+    testTaskConfigs: [{ region: 'clocks', taskCount: 2, concurrency: 1 }],
+  });
+  const created = await t.call('POST', '/api/scenarios', { token: 'editor', body });
+  const assigns = await Promise.all([near.next('assign'), far.next('assign')]);
+  assert.ok(Math.abs(assigns[1].clockOffsetMs - 7_000) < 50, `measured ${assigns[1].clockOffsetMs}`);
+  near.send({ type: 'ready', taskId: assigns[0].task.taskId });
+  far.send({ type: 'ready', taskId: assigns[1].task.taskId });
+  const { atServerMs } = await near.next('start');
+  // Both ran the same 2 s; each recorded it in its own clock, the far one 7 s ahead.
+  for (const [i, a] of [near, far].entries()) {
+    const offset = assigns[i].clockOffsetMs;
+    const up = await a.upload({
+      runId: assigns[i].task.runId,
+      taskId: assigns[i].task.taskId,
+      interrupted: false,
+      result: resultOf(100, 5, 1_000_000 + Math.round(offset)),
+      startedAtServerMs: atServerMs,
+      clockOffsetMs: offset,
+      rttMs: 1,
+    });
+    assert.equal(up.status, 200);
+  }
+  let got = await t.call('GET', `/api/scenarios/${created.body.testId}`, { token: 'viewer' });
+  for (let i = 0; i < 100 && got.body.status !== 'complete'; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    got = await t.call('GET', `/api/scenarios/${created.body.testId}`, { token: 'viewer' });
+  }
+  assert.equal(got.body.status, 'complete');
+  const summary = got.body.summary;
+  assert.ok(Math.abs(summary.durationMs - 2_000) < 50, `duration ${summary.durationMs} ms`);
+  assert.equal(summary.totals.requests, 200);
+  assert.deepEqual(
+    summary.timeline.map((s: { requests: number }) => s.requests),
+    resultOf(100, 5).timeline.map((s) => s.totals.requests * 2),
+    'the seconds of both tasks line up',
+  );
 });

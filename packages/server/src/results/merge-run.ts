@@ -42,6 +42,22 @@ async function loadResult(artifacts: Artifacts, task: TaskRecord): Promise<Store
   return JSON.parse(new TextDecoder().decode(bytes)) as StoredUpload;
 }
 
+/**
+ * A task's result with its times moved from its agent's clock into the server's (`offsetMs` =
+ * agent − server, as measured over the control channel), each second to the nearest whole
+ * second as the live seconds are: agents whose clocks disagree then merge into the seconds they
+ * really shared, and the run's duration is the time it really took.
+ */
+export function inServerClock(result: TaskResult, offsetMs: number): TaskResult {
+  if (!Number.isFinite(offsetMs) || offsetMs === 0) return result;
+  return {
+    ...result,
+    startedAt: result.startedAt - offsetMs,
+    endedAt: result.endedAt - offsetMs,
+    timeline: result.timeline.map((s) => ({ ...s, at: Math.round((s.at - offsetMs) / 1000) * 1000 })),
+  };
+}
+
 /** Merges every stored result of the run's tasks; undefined when none was stored. */
 export async function mergeRun(
   run: RunRecord,
@@ -55,7 +71,8 @@ export async function mergeRun(
     const stored = await loadResult(artifacts, task);
     if (!stored) continue;
     if (fromScript.length === 0 && stored.thresholds) fromScript = stored.thresholds;
-    byRegion.set(task.region, [...(byRegion.get(task.region) ?? []), stored.result]);
+    const result = inServerClock(stored.result, task.clockOffsetMs ?? 0);
+    byRegion.set(task.region, [...(byRegion.get(task.region) ?? []), result]);
   }
   if (byRegion.size === 0) return undefined;
   const regions = Object.fromEntries([...byRegion].map(([name, rs]) => [name, mergeResults(rs)]));
