@@ -60,6 +60,12 @@ export interface SendOptions {
    * A sample that already failed keeps its own error.
    */
   readonly verify?: (response: HttpResponse) => string | null;
+  /**
+   * The script's verdict on the response's status (k6's expected statuses, JMeter's "ignore
+   * status"): true passes a 404 it expected, false fails a 200 it did not, undefined lets the
+   * status decide. Kept on the sample as `expected`.
+   */
+  readonly expected?: (response: HttpResponse) => boolean | undefined;
 }
 
 /** What a VU program may use. Everything it does goes through here, so it can be measured and stopped. */

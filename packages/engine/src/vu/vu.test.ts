@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
-import type { VuContext, VuProgram } from '@dlt/model';
+import { isFailure, type VuContext, type VuProgram } from '@dlt/model';
 import { createHttpClient } from '../http/index.ts';
 import { CollectingSink, type Target, target } from '../test-kit.ts';
 import { Vu } from './vu.ts';
@@ -105,6 +105,26 @@ test('verify fails a sample with error assertion before it is recorded; record a
       ['refused', 200, 'assertion', 'body lacks "welcome"', 'checkout'],
       ['passed', 200, null, undefined, 'checkout'],
       ['total', 200, null, 'body lacks "welcome"', 'checkout'],
+    ],
+  );
+});
+
+test('expected gives the script’s verdict on the status to the sample; absent, the status decides', async () => {
+  const { vu, sink } = makeVu({
+    iteration: async (ctx) => {
+      await ctx.send({ label: 'wanted', method: 'GET', url: server.url }, { expected: (r) => r.status === 200 });
+      await ctx.send({ label: 'unwanted', method: 'GET', url: server.url }, { expected: () => false });
+      await ctx.send({ label: 'plain', method: 'GET', url: server.url }, { expected: () => undefined });
+    },
+  });
+  await vu.runIteration();
+  vu.close();
+  assert.deepEqual(
+    sink.samples.map((s) => [s.label, s.expected, isFailure(s)]),
+    [
+      ['wanted', true, false],
+      ['unwanted', false, true],
+      ['plain', undefined, false],
     ],
   );
 });

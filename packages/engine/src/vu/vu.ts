@@ -191,7 +191,9 @@ export class Vu {
     const endedAt = performance.now();
     // A request the engine itself cut short (hard stop) measures nothing about the target.
     if (res.error === 'aborted' && signal.aborted) return res;
-    const sample = toSample(req, res, this.scenario, intendedAt, startedAt, endedAt);
+    const measured = toSample(req, res, this.scenario, intendedAt, startedAt, endedAt);
+    const expected = options?.expected?.(res);
+    const sample = expected === undefined ? measured : { ...measured, expected };
     const refused = options?.verify?.(res) ?? null;
     this.#options.sink.record(
       refused === null || sample.error !== null ? sample : { ...sample, error: 'assertion', errorMessage: refused },
