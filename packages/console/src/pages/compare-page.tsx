@@ -52,38 +52,42 @@ function showDelta(v: number, unit: Unit): string {
 }
 
 function DeltaTable({ caption, deltas }: { caption: string; deltas: Deltas }) {
+  // Its own scrolling box: long labels and two numbers per cell must not widen the page.
   return (
-    <table className="grid compare">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th>Metric</th>
-          <th className="num">This run</th>
-          <th className="num">Compared with</th>
-          <th className="num">Change</th>
-          <th className="num">Change %</th>
-        </tr>
-      </thead>
-      <tbody>
-        {comparedMetrics
-          .filter((m) => deltas[m.key])
-          .map((m) => {
-            const d = deltas[m.key];
-            const tone = toneOf(m.key, d.delta, d.deltaPercent);
-            return (
-              <tr key={m.key} className={`tone-${tone}`}>
-                <td>{m.label}</td>
-                <td className="num">{show(d.value, m.unit)}</td>
-                <td className="num">{show(d.baseline, m.unit)}</td>
-                <td className="num delta">{showDelta(d.delta, m.unit)}</td>
-                <td className="num delta">
-                  {d.deltaPercent === null ? '–' : signed(d.deltaPercent, ' %')} <span className="sr-only">{tone}</span>
-                </td>
-              </tr>
-            );
-          })}
-      </tbody>
-    </table>
+    <div className="scroll-x">
+      <table className="grid compare">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th>Metric</th>
+            <th className="num">This run</th>
+            <th className="num">Compared with</th>
+            <th className="num">Change</th>
+            <th className="num">Change %</th>
+          </tr>
+        </thead>
+        <tbody>
+          {comparedMetrics
+            .filter((m) => deltas[m.key])
+            .map((m) => {
+              const d = deltas[m.key];
+              const tone = toneOf(m.key, d.delta, d.deltaPercent);
+              return (
+                <tr key={m.key} className={`tone-${tone}`}>
+                  <td>{m.label}</td>
+                  <td className="num">{show(d.value, m.unit)}</td>
+                  <td className="num">{show(d.baseline, m.unit)}</td>
+                  <td className="num delta">{showDelta(d.delta, m.unit)}</td>
+                  <td className="num delta">
+                    {d.deltaPercent === null ? '–' : signed(d.deltaPercent, ' %')}{' '}
+                    <span className="sr-only">{tone}</span>
+                  </td>
+                </tr>
+              );
+            })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -111,34 +115,37 @@ function KeyedDeltas({
       </td>
     );
   };
+  // Its own scrolling box: long labels and two numbers per cell must not widen the page.
   return (
-    <table className="grid compare">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th>{keyName}</th>
-          <th className="num">Requests</th>
-          <th className="num">req/s</th>
-          <th className="num">Error rate</th>
-          <th className="num">p50</th>
-          <th className="num">p95</th>
-          <th className="num">p99</th>
-        </tr>
-      </thead>
-      <tbody>
-        {keys.map((k) => (
-          <tr key={k}>
-            <td>{k}</td>
-            {cell(rows[k].requests, 'requests', 'count')}
-            {cell(rows[k].rps, 'rps', 'rate')}
-            {cell(rows[k].errorRate, 'errorRate', 'ratio')}
-            {cell(rows[k].p50, 'p50', 'ms')}
-            {cell(rows[k].p95, 'p95', 'ms')}
-            {cell(rows[k].p99, 'p99', 'ms')}
+    <div className="scroll-x">
+      <table className="grid compare">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th>{keyName}</th>
+            <th className="num">Requests</th>
+            <th className="num">req/s</th>
+            <th className="num">Error rate</th>
+            <th className="num">p50</th>
+            <th className="num">p95</th>
+            <th className="num">p99</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {keys.map((k) => (
+            <tr key={k}>
+              <td className="label-cell">{k}</td>
+              {cell(rows[k].requests, 'requests', 'count')}
+              {cell(rows[k].rps, 'rps', 'rate')}
+              {cell(rows[k].errorRate, 'errorRate', 'ratio')}
+              {cell(rows[k].p50, 'p50', 'ms')}
+              {cell(rows[k].p95, 'p95', 'ms')}
+              {cell(rows[k].p99, 'p99', 'ms')}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -304,7 +311,7 @@ function CompareBody({
         <span className="tone-better">Green</span> is better, <span className="tone-worse">red</span> worse; changes
         under 1 % read as the same.
       </p>
-      <div className="two-col">
+      <div className="two-col wide-first">
         <DeltaTable caption="All requests" deltas={total} />
         <Headline run={run} base={base} />
       </div>

@@ -167,39 +167,41 @@ export function BreakdownTable({
 }) {
   if (rows.length === 0) return null;
   return (
-    <table className="grid">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th>{keyName}</th>
-          <th className="num">Requests</th>
-          <th className="num">Failures</th>
-          <th className="num">req/s</th>
-          <th className="num">Mean</th>
-          <th className="num">p50</th>
-          <th className="num">p95</th>
-          <th className="num">p99</th>
-          <th className="num">Max</th>
-          <th className="num">Received</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map(([name, l]) => (
-          <tr key={name}>
-            <td>{name}</td>
-            <td className="num">{num(l.requests, 0)}</td>
-            <td className={`num ${l.failures > 0 ? 'bad-text' : ''}`}>{num(l.failures, 0)}</td>
-            <td className="num">{num(l.rps, 1)}</td>
-            <td className="num">{ms(l.responseTime.mean)}</td>
-            <td className="num">{ms(l.responseTime.p50)}</td>
-            <td className="num">{ms(l.responseTime.p95)}</td>
-            <td className="num">{ms(l.responseTime.p99)}</td>
-            <td className="num">{ms(l.responseTime.max)}</td>
-            <td className="num">{bytes(l.bytesReceived)}</td>
+    <div className="scroll-x">
+      <table className="grid">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th>{keyName}</th>
+            <th className="num">Requests</th>
+            <th className="num">Failures</th>
+            <th className="num">req/s</th>
+            <th className="num">Mean</th>
+            <th className="num">p50</th>
+            <th className="num">p95</th>
+            <th className="num">p99</th>
+            <th className="num">Max</th>
+            <th className="num">Received</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map(([name, l]) => (
+            <tr key={name}>
+              <td className="label-cell">{name}</td>
+              <td className="num">{num(l.requests, 0)}</td>
+              <td className={`num ${l.failures > 0 ? 'bad-text' : ''}`}>{num(l.failures, 0)}</td>
+              <td className="num">{num(l.rps, 1)}</td>
+              <td className="num">{ms(l.responseTime.mean)}</td>
+              <td className="num">{ms(l.responseTime.p50)}</td>
+              <td className="num">{ms(l.responseTime.p95)}</td>
+              <td className="num">{ms(l.responseTime.p99)}</td>
+              <td className="num">{ms(l.responseTime.max)}</td>
+              <td className="num">{bytes(l.bytesReceived)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
