@@ -32,7 +32,7 @@ async function deleteEverything(ctx: ApiContext, testId: string): Promise<void> 
 }
 
 export function scenarioRoutes(ctx: ApiContext): AnyRoute[] {
-  const running = (testId: string) => ctx.orchestrator.activeRuns().some((a) => a.run.testId === testId);
+  const running = (testId: string) => ctx.orchestrator.isRunning(testId);
   return [
     route({
       method: 'GET',

@@ -83,7 +83,7 @@ export async function saveScenario(ctx: ApiContext, body: ScenarioBody, _by: Pri
   if (problems.length > 0) throw badRequest('INVALID_REQUEST_BODY', problems);
   const existing = body.testId === undefined ? undefined : await ctx.store.getTest(body.testId);
   const testId = body.testId ?? newId();
-  if (ctx.orchestrator.activeRuns().some((a) => a.run.testId === testId)) {
+  if (ctx.orchestrator.isRunning(testId)) {
     throw new HttpError('TEST_RUNNING', `test ${testId} is running; cancel it or wait for it to end`);
   }
   const now = new Date().toISOString();

@@ -14,7 +14,14 @@ import type { AgentHub, ConnectedAgent } from '../hub/agent-hub.ts';
 import { newId } from '../ids.ts';
 import type { LiveFeed } from '../live-feed.ts';
 import { mergeRun, taskResultKey } from '../results/merge-run.ts';
-import type { RunPatch, RunRecord, RunStatus, Store, TestRecord } from '../store/store.ts';
+import {
+  isTerminal,
+  type RunPatch,
+  type RunRecord,
+  type RunStatus,
+  type Store,
+  type TestRecord,
+} from '../store/store.ts';
 import { ActiveRun, nameTask, type TaskState } from './active-run.ts';
 import { type AgentExit, agentMayTake, type Launcher } from './launcher.ts';
 import { planTasks, taskSpec } from './task-spec.ts';
@@ -97,9 +104,21 @@ export class Orchestrator {
     return (this.#d.launchers ?? []).find((l) => l.regions.includes(region));
   }
 
-  /** Runs not yet ended, as the orchestrator sees them now. */
+  /** Runs the orchestrator still holds (an ended one while it drains late uploads too). */
   activeRuns(): { run: RunRecord; tasks: TaskState[] }[] {
     return [...this.#active.values()].map((a) => ({ run: a.run, tasks: a.all() }));
+  }
+
+  /**
+   * Whether the test has a run that has not ended. A run that has (failed while its other tasks
+   * drain) no longer counts: the test may run again, as its status says.
+   */
+  isRunning(testId: string): boolean {
+    return this.#unended(testId) !== undefined;
+  }
+
+  #unended(testId: string): ActiveRun | undefined {
+    return [...this.#active.values()].find((a) => a.run.testId === testId && !isTerminal(a.run.status));
   }
 
   /** Queues a run of `test`; undefined when the test already has a run that has not ended. */
@@ -397,7 +416,7 @@ export class Orchestrator {
 
   /** Cancels the test's unfinished run; false when it has none. */
   async cancel(testId: string): Promise<boolean> {
-    const active = [...this.#active.values()].find((a) => a.run.testId === testId);
+    const active = this.#unended(testId);
     if (!active) return false;
     if (active.run.status === 'cancelling' || active.ending) return true;
     if (!(await this.#move(active, startable, 'cancelling'))) return false;
