@@ -122,10 +122,11 @@ test('two regions in their own network namespaces: each shows its delay, the mer
     `near ${nearR.throughput}, far ${farR.throughput}`,
   );
   const rt = (r: string) => done.summary.regions[r].totals.responseTime;
-  assert.ok(rt('far').p50 >= 60, `far p50 ${rt('far').p50} ms should show the 60 ms delay`);
+  // 60 ms read back from a histogram of 3 significant digits can be 59.99…
+  assert.ok(rt('far').p50 >= 59.9, `far p50 ${rt('far').p50} ms should show the 60 ms delay`);
   assert.ok(rt('near').p50 < 30, `near p50 ${rt('near').p50} ms should not`);
   const all = done.summary.totals.responseTime;
-  assert.ok(all.min < 30 && all.max >= 60, `the merge holds both: min ${all.min} ms, max ${all.max} ms`);
+  assert.ok(all.min < 30 && all.max >= 59.9, `the merge holds both: min ${all.min} ms, max ${all.max} ms`);
   // Timers may fire up to a millisecond early by the high-resolution clock the engine reads.
   assert.ok(Number(farR.p0_0) >= 0.058, `the seed-shaped result shows it too: far p0 ${farR.p0_0} s`);
 
