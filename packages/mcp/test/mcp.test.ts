@@ -364,3 +364,24 @@ test('dlt mcp on stdio: an unknown token makes every call a tool error that says
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /--token.*is required/);
 });
+
+test('list_scenarios stays whole with long descriptions: each is cut in the list, get_scenario_details has it all', async () => {
+  const long = `${'d'.repeat(59_990)}-the-end`;
+  const ids: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    ids.push((await admin.createScenario({ ...body(), testDescription: long, saveOnly: true })).testId);
+  }
+  const client = await httpClient(tokens.viewer);
+  try {
+    // Four of them were 240,000 characters: the answer was cut mid-JSON and the other tests lost.
+    const list = await call(client, 'list_scenarios');
+    assert.equal(list.count, 5);
+    assert.ok(list.scenarios.some((s: { testId: string }) => s.testId === testId));
+    const row = list.scenarios.find((s: { testId: string }) => s.testId === ids[0]);
+    assert.equal(row.testDescription, `${'d'.repeat(500)} … (${long.length} characters: get_scenario_details has all)`);
+    assert.equal((await call(client, 'get_scenario_details', { test_id: ids[0] })).testDescription, long);
+  } finally {
+    await client.close();
+    for (const id of ids) await admin.deleteScenario(id);
+  }
+});

@@ -3,6 +3,16 @@ import { z } from 'zod';
 import { testId } from './ids.ts';
 import { type Tool, tool } from './tool.ts';
 
+/** Longest description a list row carries: a few 60,000-character descriptions filled the answer's cap. */
+const listDescriptionChars = 500;
+
+function shortDescription<T extends { testDescription: string }>(item: T): T {
+  const d = item.testDescription;
+  if (typeof d !== 'string' || d.length <= listDescriptionChars) return item;
+  const note = ` … (${d.length} characters: get_scenario_details has all)`;
+  return { ...item, testDescription: `${d.slice(0, listDescriptionChars)}${note}` };
+}
+
 export const scenarioTools: readonly Tool[] = [
   tool({
     name: 'list_scenarios',
@@ -10,13 +20,13 @@ export const scenarioTools: readonly Tool[] = [
     description:
       'Lists the load tests (scenarios) stored on the dlt server: testId, name, description, type, status of the ' +
       'latest run (created, scheduled, queued, running, complete, failed, cancelled…), its start time, tags, ' +
-      'the next scheduled run and how many runs it has. Start here to find a testId.',
+      'the next scheduled run and how many runs it has (descriptions cut at 500 characters). Start here to find a testId.',
     input: {
       tags: z.array(z.string().min(1).max(64)).max(20).optional().describe('Only tests with any of these tags'),
     },
     run: async ({ client }, { tags }) => {
       const { Items } = await client.listScenarios(tags ? { tags } : {});
-      return { count: Items.length, scenarios: Items };
+      return { count: Items.length, scenarios: Items.map(shortDescription) };
     },
   }),
   tool({
