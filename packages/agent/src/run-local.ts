@@ -87,7 +87,14 @@ export async function runLocal(source: TestSource, options: LocalRunOptions = {}
   try {
     outcome =
       workers <= 1
-        ? await runShare(test, { index: 0, count: 1, signal: stop.signal, withResults, onSecond })
+        ? await runShare(test, {
+            index: 0,
+            count: 1,
+            signal: stop.signal,
+            withResults,
+            onSecond,
+            ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+          })
         : await runOnWorkers(source, { count: workers, signal: stop.signal, withResults, onSecond });
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -26,6 +26,8 @@ export interface ShareOptions {
   readonly setupData?: { readonly json: string | undefined };
   /** Called at the actual start (epoch ms, fractional), once the VUs are warm. */
   readonly onStart?: (startedAtEpochMs: number) => void;
+  /** What the user should hear of that no number says (a Locust task's exceptions). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface ShareOutcome {
@@ -51,6 +53,7 @@ export async function runShare(test: CompiledTest, options: ShareOptions): Promi
           recorder.markStart(at);
           options.onStart?.(at);
         },
+        ...(options.onWarning ? { log: options.onWarning } : {}),
       });
       return { result: recorder.result(), interrupted: run.interrupted };
     }

@@ -148,6 +148,16 @@ test('a locustfile Locust cannot load is bad input (exit 2) with its error and l
   assert.match(none.stderr, /No User class found/);
 });
 
+test('exceptions a task raises (Locust’s error report) reach the user with their count and line', async () => {
+  await using target = await startTarget(answer);
+  const r = await runDlt(['run', fixture('task-error.py'), '-c', '2', '-d', '2s', '-u', target.url, '-q']);
+  assert.equal(r.code, 0, r.stderr);
+  const m = /task-error\.py: a task raised (\d+) × KeyError: 'token' \(task-error\.py:11 in hello\)/.exec(r.stderr);
+  assert.ok(m, r.stderr);
+  // Every request was followed by the exception (one cut short by the end may lack it).
+  assert.ok(Number(m[1]) > 0 && target.total() - Number(m[1]) <= 1, `${m[1]} of ${target.total()}`);
+});
+
 test('a locustfile that never finishes importing is stopped with a clear error (exit 2)', async () => {
   process.env.DLT_LOCUST_LOAD_TIMEOUT = '3';
   try {

@@ -7,12 +7,15 @@ Once the locustfiles are loaded it writes {"t":"init"} and waits for one byte on
 DLT_LOCUST_GO_FD names (when set) before Locust starts the test.
 
 Lines: {"t":"init"} once the locustfiles are loaded, {"t":"start"} when the test starts,
-{"t":"u","u":N} with the running users every second, and one {"t":"r",...} per request.
+{"t":"u","u":N} with the running users every second, one {"t":"r",...} per request, and
+{"t":"ue","e":what,"w":where,"n":N} every second for exceptions the locustfile's tasks raised
+(Locust's "Error report": they are no requests, but the user must hear of them).
 """
 
 import json
 import os
 import time
+import traceback
 
 import gevent
 from locust import events
@@ -53,6 +56,26 @@ def _on_request(request_type=None, name=None, response_time=None, response_lengt
     _emit(message)
 
 
+_user_errors = {}
+
+
+@events.user_error.add_listener
+def _on_user_error(user_instance=None, exception=None, tb=None, **_):
+    where = ""
+    frames = traceback.extract_tb(tb) if tb is not None else []
+    if frames:
+        f = frames[-1]
+        where = f"{os.path.basename(f.filename)}:{f.lineno} in {f.name}"
+    key = (f"{type(exception).__name__}: {exception}"[:300], where)
+    _user_errors[key] = _user_errors.get(key, 0) + 1
+
+
+def _emit_user_errors():
+    for (what, where), n in list(_user_errors.items()):
+        _emit({"t": "ue", "e": what, "w": where, "n": n})
+    _user_errors.clear()
+
+
 def _report(environment):
     # Users every second, and a flush so the agent's live view lags by at most ~0.2 s.
     ticks = 0
@@ -62,6 +85,7 @@ def _report(environment):
         runner = environment.runner
         if ticks % 5 == 0 and runner is not None:
             _emit({"t": "u", "u": int(runner.user_count)})
+            _emit_user_errors()
         _flush()
 
 
@@ -97,5 +121,6 @@ def _on_test_start(environment, **_):
 
 @events.quitting.add_listener
 def _on_quitting(environment, **_):
+    _emit_user_errors()
     _emit({"t": "u", "u": 0})
     _flush()

@@ -10,6 +10,8 @@ export type LocustLine =
   | { readonly t: 'init' }
   | { readonly t: 'start' }
   | { readonly t: 'u'; readonly u: number }
+  /** `n` more times, a task raised `e` (class: message) at `w` (file:line in function). */
+  | { readonly t: 'ue'; readonly e: string; readonly w: string; readonly n: number }
   | {
       readonly t: 'r';
       /** Name (Locust's label), method, status (0 without a response). */
@@ -44,6 +46,10 @@ export function parseLocustLine(line: string): LocustLine | undefined {
       return { t: o.t };
     case 'u':
       return finite(o.u) ? { t: 'u', u: Math.floor(o.u) } : undefined;
+    case 'ue':
+      return text(o.e, 1000) && text(o.w, 1000) && finite(o.n, 1)
+        ? { t: 'ue', e: o.e, w: o.w, n: Math.floor(o.n) }
+        : undefined;
     case 'r':
       if (!text(o.n, 2048) || !text(o.m, 64) || !finite(o.s) || !finite(o.rt) || !finite(o.st) || !finite(o.l))
         return undefined;

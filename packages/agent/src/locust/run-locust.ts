@@ -36,6 +36,7 @@ export interface ExternalOptions {
   /** Start at this wall-clock instant (epoch ms) rather than at once. */
   readonly startAtEpochMs?: number;
   readonly onStart?: (epochMs: number) => void;
+  /** Installing Locust, and at the end the exceptions the locustfile's tasks raised. */
   readonly log?: (line: string) => void;
 }
 
@@ -193,6 +194,7 @@ function runLocust(
   return new Promise<void>((resolve, reject) => {
     let loaded = false;
     let loadTimedOut = false;
+    const userErrors = new Map<string, number>();
     let stoppedByUs = false;
     let stderr = '';
     const timers: NodeJS.Timeout[] = [];
@@ -220,6 +222,11 @@ function runLocust(
         case 'u':
           onUsers(line.u);
           return;
+        case 'ue': {
+          const key = `${line.e}${line.w ? ` (${line.w})` : ''}`;
+          if (userErrors.has(key) || userErrors.size < 20) userErrors.set(key, (userErrors.get(key) ?? 0) + line.n);
+          return;
+        }
         case 'init':
           loaded = true;
           timers.push(setTimeout(() => gate?.end('g'), Math.max(0, goAtEpochMs - Date.now())));
@@ -246,6 +253,8 @@ function runLocust(
       for (const t of timers) clearTimeout(t);
       options.signal?.removeEventListener('abort', onAbort);
       onUsers(0);
+      // Locust's "Error report": exceptions in tasks are no requests, so no count shows them.
+      for (const [what, n] of userErrors) options.log?.(`${run.file}: a task raised ${n} × ${what}`);
     };
     child.on('close', (code, sig) => {
       cleanup();

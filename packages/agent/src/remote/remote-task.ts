@@ -174,6 +174,7 @@ export class RemoteTask {
         // By the wall clock the offset was measured with (a long-lived process's monotonic
         // clock drifts from it), read the moment the engine starts.
         onStart: () => started(Date.now()),
+        onWarning: (w) => this.#deps.log(`task ${taskId}: ${w}`),
         onSecond: (snapshot) => {
           sent.add(snapshot.at);
           this.#deps.send({ type: 'snapshot', taskId, snapshot });
