@@ -315,3 +315,15 @@ test('jmeter-variables.jmx: JMeterThread.last_sample_ok after each sample, and t
     ['0', '1', '2', '0', '1', '2'],
   );
 });
+
+test('ignore-status.jmx: a Response Assertion that ignores the status passes an expected 404 and still fails a wrong code', async (t) => {
+  const target = await Target.start({ '/missing': (_r, res) => res.writeHead(404).end() });
+  t.after(() => target.close());
+  const labels = byLabel(await runPlan('ignore-status.jmx', target));
+  assert.deepEqual(Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v.failures])), {
+    'expected 404': 0,
+    'wrong code': 1,
+    'plain 404': 1,
+  });
+  assert.equal(labels['wrong code'].errors.assertion, 1);
+});

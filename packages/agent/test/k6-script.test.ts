@@ -169,3 +169,17 @@ test('http.cookieJar(): cookies set by the script are sent, read back with the s
   assert.equal(two.headers.cookie, 'srv=1');
   assert.deepEqual(JSON.parse(two.query.get('seen') ?? ''), { session: ['abc'], srv: ['1'] });
 });
+
+test('http.expectedStatuses with setResponseCallback and a per-request responseCallback decide what fails', async () => {
+  await using target = await K6Target.start({
+    '/missing': (_r, res) => res.writeHead(404).end(),
+    '/broken': (_r, res) => res.writeHead(500).end(),
+  });
+  const r = await runFixture('expected-statuses.js', target);
+  assert.deepEqual(Object.fromEntries(Object.entries(r.labels).map(([k, v]) => [k, v.failures])), {
+    'expected 404': 0,
+    'want 201': 1,
+    'a 500': 1,
+    'plain 200': 0,
+  });
+});

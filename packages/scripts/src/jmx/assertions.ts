@@ -20,6 +20,8 @@ export interface CompiledCheck {
   readonly check: Check;
   /** Whether it reads the body (so the sampler keeps it). */
   readonly needsBody: boolean;
+  /** "Ignore status": the sample passes whatever its status, unless an assertion fails it. */
+  readonly ignoreStatus?: boolean;
 }
 
 export const assertionTypes = ['ResponseAssertion', 'DurationAssertion', 'SizeAssertion', 'JSONPathAssertion'] as const;
@@ -68,8 +70,6 @@ function responseAssertion(el: JmxElement, cx: CompileContext): CompiledCheck {
   const field = responseFieldOf[rawField];
   if (field === undefined) cx.complain(el, `test field ${rawField} is not supported`);
   if (rawField === 'Assertion.response_data_as_document') cx.warn(el, 'the document is read as the plain body');
-  if (bool(el, 'Assertion.assume_success') && rawField === 'Assertion.response_code')
-    cx.warn(el, '"ignore status" cannot turn a 4xx/5xx response into a success in dlt');
   const type = cx.number(el, 'Assertion.test_type', 2);
   const strings: Template[] = items(el, 'Asserion.test_strings')
     .concat(items(el, 'Assertion.test_strings'))
@@ -103,7 +103,7 @@ function responseAssertion(el: JmxElement, cx: CompileContext): CompiledCheck {
     if (failures.length === 0 || (or && failures.length < strings.length)) return null;
     return custom || failures[0];
   };
-  return { check, needsBody: field === 'body' };
+  return { check, needsBody: field === 'body', ignoreStatus: bool(el, 'Assertion.assume_success') };
 }
 
 function describe(field: ResponseField): string {

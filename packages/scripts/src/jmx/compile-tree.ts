@@ -28,6 +28,8 @@ export interface Scope {
   readonly needsBody: boolean;
   /** JSR223/BeanShell pre-processors, run before each sampler (before its timers). */
   readonly pre: readonly Script[];
+  /** A Response Assertion in scope ignores the status ("Ignore Status"). */
+  readonly ignoreStatus: boolean;
 }
 
 export const emptyScope: Scope = {
@@ -37,6 +39,7 @@ export const emptyScope: Scope = {
   checks: [],
   needsBody: false,
   pre: [],
+  ignoreStatus: false,
 };
 
 /** Settings of the thread group being compiled. */
@@ -89,7 +92,12 @@ export class TreeCompiler {
         return { ...s, timers: [...s.timers, compileTimer(el, this.cx)] };
       case 'assertion': {
         const a = compileAssertion(el, this.cx);
-        return { ...s, checks: [...s.checks, a.check], needsBody: s.needsBody || a.needsBody };
+        return {
+          ...s,
+          checks: [...s.checks, a.check],
+          needsBody: s.needsBody || a.needsBody,
+          ignoreStatus: s.ignoreStatus || a.ignoreStatus === true,
+        };
       }
       case 'extractor': {
         const x = compileExtractor(el, this.cx);

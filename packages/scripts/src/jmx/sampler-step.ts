@@ -27,6 +27,8 @@ export interface SamplerScope {
   readonly checks: readonly Check[];
   readonly needsBody: boolean;
   readonly pre: readonly Script[];
+  /** "Ignore status" of a Response Assertion in scope: a response passes whatever its status. */
+  readonly ignoreStatus: boolean;
   readonly onError: SampleErrorAction;
   /** When the thread group's schedule ends (no sampler starts after it). */
   readonly endsAt: (t: Thread) => number;
@@ -80,7 +82,12 @@ export function httpStep(sampler: HttpSampler, scope: SamplerScope, isStatic: bo
     // A redirect that will be followed here only keeps its cookies; any other response (the
     // first one included, when the server does not redirect) is extracted from and asserted.
     const follows = (r: HttpResponse, hop: number) => hop < sampler.manualRedirects && isRedirect(r);
-    let res = await ctx.send(send, { verify: (r) => (follows(r, 0) ? storeCookies(t, built, r) : verify(r)) });
+    // "Ignore status": a response that came passes whatever its status (assertions may still fail it).
+    const expected = scope.ignoreStatus ? (r: HttpResponse) => (r.status > 0 ? true : undefined) : undefined;
+    let res = await ctx.send(send, {
+      verify: (r) => (follows(r, 0) ? storeCookies(t, built, r) : verify(r)),
+      ...(expected ? { expected } : {}),
+    });
     // With a cookie manager, redirects are followed here, each hop a sample under the sampler's
     // label, so the cookies every hop sets are kept (the engine would only show the last hop's).
     for (let hop = 0; hop < sampler.manualRedirects && isRedirect(res) && !ctx.signal.aborted; hop++) {
@@ -89,10 +96,12 @@ export function httpStep(sampler: HttpSampler, scope: SamplerScope, isStatic: bo
       built = next;
       res = await ctx.send(built.request, {
         verify: (r) => (follows(r, hop + 1) ? storeCookies(t, built, r) : verify(r)),
+        ...(expected ? { expected } : {}),
       });
     }
     if (ctx.signal.aborted && res.error === 'aborted') return 'stop';
-    const ok = failure === null && !isFailure(res);
+    const statusOk = scope.ignoreStatus ? res.error === null && res.status > 0 : !isFailure(res);
+    const ok = failure === null && statusOk;
     t.lastOk = ok;
     t.vars.set('JMeterThread.last_sample_ok', String(ok));
     tally(t, res, performance.now() - started, ok, failure);

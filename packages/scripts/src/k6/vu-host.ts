@@ -69,6 +69,14 @@ const digestEncodings: Readonly<Record<string, (b: Buffer) => string | Uint8Arra
   binary: (b) => new Uint8Array(b),
 };
 
+/** Send options for `http.expectedStatuses` ranges given as JSON (`[[200, 299], [404, 404]]`); none when ''. */
+function expectedStatuses(json: string): { expected?: (r: HttpResponse) => boolean | undefined } {
+  if (json === '') return {};
+  const ranges = (JSON.parse(json) as unknown[]).map((r) => (r as unknown[]).map(Number));
+  // A request that got no answer fails whatever was expected.
+  return { expected: (r) => r.status > 0 && ranges.some(([lo, hi]) => r.status >= lo && r.status <= hi) };
+}
+
 /** Builds the host of one VU. */
 export function makeHost(deps: HostDeps, state: HostState): VuHost {
   const ctx = (what: string): VuContext => {
@@ -114,17 +122,23 @@ export function makeHost(deps: HostDeps, state: HostState): VuHost {
       timeoutMs: number,
       responseType: string,
       redirects: number,
+      expected: string,
     ): Promise<HttpResponse> =>
-      ctx('making requests').send({
-        label: String(label),
-        method: String(method),
-        url: String(url),
-        headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [String(k), String(v)])),
-        ...(payload === null ? {} : { body: typeof payload === 'string' ? payload : new Uint8Array(bytesOf(payload)) }),
-        ...(timeoutMs >= 0 ? { timeoutMs } : {}),
-        responseBody: responseType === 'none' ? 'discard' : responseType === 'binary' ? 'binary' : 'text',
-        maxRedirects: Math.max(0, Number(redirects) | 0),
-      }),
+      ctx('making requests').send(
+        {
+          label: String(label),
+          method: String(method),
+          url: String(url),
+          headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [String(k), String(v)])),
+          ...(payload === null
+            ? {}
+            : { body: typeof payload === 'string' ? payload : new Uint8Array(bytesOf(payload)) }),
+          ...(timeoutMs >= 0 ? { timeoutMs } : {}),
+          responseBody: responseType === 'none' ? 'discard' : responseType === 'binary' ? 'binary' : 'text',
+          maxRedirects: Math.max(0, Number(redirects) | 0),
+        },
+        expectedStatuses(String(expected ?? '')),
+      ),
     sleep: (ms: number) => ctx('sleep()').sleep(ms),
     check: (name: string, ok: boolean) => record({ kind: 'check', name: String(name), ok: Boolean(ok) }),
     declareMetric: (name: string, type: string, isTime: boolean) => deps.metrics.declare(String(name), type, isTime),

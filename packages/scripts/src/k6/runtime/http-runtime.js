@@ -34,6 +34,27 @@ function dltK6Http(host, util) {
   const jar = new Map();
   let defaultResponseType = 'text';
   let maxRedirects = 10;
+  /** `http.setResponseCallback(http.expectedStatuses(…))`: the statuses that pass; null lets the status decide. */
+  let responseCallback = null;
+
+  /** The expected statuses as JSON for the host ('' when the status decides). */
+  function expectedJson(callback) {
+    if (callback === null || callback === undefined) return '';
+    if (!(callback instanceof ExpectedStatuses))
+      throw new Error('a response callback must come from http.expectedStatuses(…)');
+    return JSON.stringify(callback.ranges);
+  }
+
+  /** `http.expectedStatuses(200, 404, { min: 500, max: 599 })`. */
+  class ExpectedStatuses {
+    constructor(items) {
+      this.ranges = items.map((x) => {
+        if (typeof x === 'number') return [x, x];
+        if (x && typeof x === 'object' && typeof x.min === 'number' && typeof x.max === 'number') return [x.min, x.max];
+        throw new Error('http.expectedStatuses takes status codes and { min, max } ranges');
+      });
+    }
+  }
 
   function parseUrl(text) {
     const json = host.parseUrl(text);
@@ -407,6 +428,7 @@ function dltK6Http(host, util) {
     if (!['text', 'binary', 'none'].includes(responseType))
       throw new Error(`responseType "${responseType}" is not text, binary or none`);
     const redirects = p.redirects ?? maxRedirects;
+    const expected = expectedJson(p.responseCallback === undefined ? responseCallback : p.responseCallback);
     const timeoutMs = p.timeout === undefined ? undefined : durationMs(p.timeout, 'timeout');
     const request = {
       method,
@@ -415,7 +437,7 @@ function dltK6Http(host, util) {
       body: typeof payload === 'string' ? payload : '',
       cookies: {},
     };
-    return { method, url: parsed.href, payload, headers, label, responseType, redirects, timeoutMs, request };
+    return { method, url: parsed.href, payload, headers, label, responseType, redirects, timeoutMs, expected, request };
   }
 
   async function send(r) {
@@ -430,6 +452,7 @@ function dltK6Http(host, util) {
         r.timeoutMs ?? -1,
         r.responseType,
         r.redirects,
+        r.expected,
       );
     } catch (e) {
       throw new Error(`request failed: ${String(e?.message ?? e)}`);
@@ -476,10 +499,10 @@ function dltK6Http(host, util) {
     asyncRequest: request,
     batch,
     url,
-    expectedStatuses: (...ranges) => ({ ranges }),
+    expectedStatuses: (...items) => new ExpectedStatuses(items),
     setResponseCallback: (cb) => {
-      if (cb !== undefined && cb !== null)
-        host.log('warn', 'http.setResponseCallback is ignored by dlt: status 400 and above count as failed');
+      expectedJson(cb);
+      responseCallback = cb ?? null;
     },
   };
   return {
