@@ -28,6 +28,19 @@ interface Props {
   readonly height?: number;
   /** Show x as seconds from the start rather than clock time (overlaid runs). */
   readonly relative?: boolean;
+  /** The values are counts of things (virtual users): whole-number ticks only. */
+  readonly whole?: boolean;
+}
+
+/** 1, 2, 5, 10, 20, 50… up to 5e9: the ticks of a count. */
+const wholeSteps = Array.from({ length: 30 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
+
+/** From 0 (or below, for negatives) to a little above the top; 0 to 1 when every value is 0, not uPlot's 0 to 100. */
+function yRange(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  const lo = Math.min(0, min ?? 0);
+  const hi = max ?? 0;
+  if (hi <= 0 && lo === 0) return [0, 1];
+  return uPlot.rangeNum(lo, hi, 0.1, true);
 }
 
 const day = 86400;
@@ -69,7 +82,7 @@ function options(p: Props, width: number): uPlot.Options {
     height: p.height ?? 200,
     legend: { show: true },
     cursor: { drag: { x: true, y: false } },
-    scales: { x: { time: !p.relative } },
+    scales: { x: { time: !p.relative }, y: { range: yRange } },
     axes: [
       {
         stroke: '#64748b',
@@ -84,6 +97,7 @@ function options(p: Props, width: number): uPlot.Options {
         stroke: '#64748b',
         grid: { stroke: '#e2e8f0' },
         size: 60,
+        ...(p.whole ? { incrs: wholeSteps } : {}),
         values: (_u, v) => v.map((n) => `${Number(n.toPrecision(4))}${p.unit ?? ''}`),
       },
     ],
@@ -108,7 +122,7 @@ const dataOf = (p: Props): uPlot.AlignedData => [
 export function TimeChart(p: Props) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
-  const shape = `${p.series.map((s) => s.label).join('|')}|${p.relative}|${p.unit}`;
+  const shape = `${p.series.map((s) => s.label).join('|')}|${p.relative}|${p.unit}|${p.whole}`;
   // biome-ignore lint/correctness/useExhaustiveDependencies: rebuilt only when the series change, not their data
   useEffect(() => {
     const el = box.current;

@@ -164,7 +164,7 @@ function Overlay({ a, b }: { a: readonly TimelinePoint[]; b: readonly TimelinePo
       <TimeChart title="Requests per second, both runs" relative x={x} unit="/s" series={pair((p) => p.requests)} />
       <TimeChart title="p95, both runs" relative x={x} unit=" ms" series={pair((p) => p.responseTime.p95)} />
       <TimeChart title="Errors per second, both runs" relative x={x} unit="/s" series={pair((p) => p.failures)} />
-      <TimeChart title="Virtual users, both runs" relative x={x} series={pair((p) => p.vus)} />
+      <TimeChart title="Virtual users, both runs" relative x={x} whole series={pair((p) => p.vus)} />
     </div>
   );
 }

@@ -90,7 +90,7 @@ function LiveCharts({ points, title }: { points: readonly LivePoint[]; title: st
         series={[one('errors/s', palette[1], (p) => p.errors)]}
         unit="/s"
       />
-      <TimeChart title={`${title}: active virtual users`} x={x} series={[one('VUs', palette[3], (p) => p.vus)]} />
+      <TimeChart title={`${title}: active virtual users`} x={x} whole series={[one('VUs', palette[3], (p) => p.vus)]} />
     </div>
   );
 }
@@ -113,7 +113,7 @@ function RegionCharts({ series }: { series: LiveSeries }) {
       <TimeChart title="Requests per second by region" x={x} series={lines((p) => p.rps)} unit="/s" />
       <TimeChart title="p95 by region" x={x} series={lines((p) => p.p95)} unit=" ms" />
       <TimeChart title="Errors per second by region" x={x} series={lines((p) => p.errors)} unit="/s" />
-      <TimeChart title="Virtual users by region" x={x} series={lines((p) => p.vus)} />
+      <TimeChart title="Virtual users by region" x={x} whole series={lines((p) => p.vus)} />
     </div>
   );
 }

@@ -106,6 +106,7 @@ export function TimelineCharts({ timeline }: { timeline: readonly TimelinePoint[
       <TimeChart
         title="Active virtual users"
         x={x}
+        whole
         series={[
           line(
             'VUs',
