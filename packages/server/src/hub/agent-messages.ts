@@ -37,8 +37,9 @@ const snapshot = z.looseObject({
   at: ms,
   durationMs: ms.nonnegative(),
   totals: stats,
-  // Label names can be long URLs; the message size limit bounds them.
-  labels: z.record(z.string(), stats),
+  // Label names can be long URLs; the message size limit bounds them. Each label is checked
+  // after the rest (see `labelProblem`), so a flood of bad labels costs one label's check.
+  labels: z.record(z.string(), z.unknown()),
   iterations: count,
   interruptedIterations: count,
   droppedIterations: count,
@@ -75,6 +76,42 @@ export type ReadMessage =
   | { readonly ok: true; readonly message: AgentMessage }
   | { readonly ok: false; readonly reason: string };
 
+/** Most entries of one object or array in a message (a snapshot has at most ~1,000 labels). */
+export const maxEntries = 10_000;
+/** Most values (objects, arrays, scalars) in one message. */
+export const maxValues = 200_000;
+
+/**
+ * Why a message is too large to check, if it is: the checker's work (and the list of what is
+ * wrong) grows with the values in a message, and 16 MiB of small ones took the server's only
+ * thread for seconds, long enough to drop every other agent for missed heartbeats.
+ */
+function sizeProblem(raw: unknown): string | undefined {
+  let values = 0;
+  const stack: unknown[] = [raw];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++values > maxValues) return `more than ${maxValues} values`;
+    if (v === null || typeof v !== 'object') continue;
+    const entries = Array.isArray(v) ? v : Object.values(v);
+    if (entries.length > maxEntries) return `an object or array of more than ${maxEntries} entries`;
+    for (const e of entries) stack.push(e);
+  }
+  return undefined;
+}
+
+/** The first label of a snapshot that breaks the protocol, as problems. */
+function labelProblems(labels: Readonly<Record<string, unknown>>): string[] {
+  for (const [name, value] of Object.entries(labels)) {
+    const r = stats.safeParse(value);
+    if (r.success) continue;
+    return r.error.issues
+      .flatMap(issueProblems)
+      .map((p) => formatProblem(toProblem({ ...p, path: ['snapshot', 'labels', name, ...p.path] })));
+  }
+  return [];
+}
+
 /** Parses and checks one message from an agent; the reason names the first fields that are wrong. */
 export function readAgentMessage(data: string): ReadMessage {
   let raw: unknown;
@@ -83,7 +120,14 @@ export function readAgentMessage(data: string): ReadMessage {
   } catch {
     return { ok: false, reason: 'not JSON' };
   }
+  const large = sizeProblem(raw);
+  if (large) return { ok: false, reason: `a message with ${large}` };
   const r = messageSchema.safeParse(raw);
+  if (r.success && r.data.type === 'snapshot') {
+    const bad = labelProblems(r.data.snapshot.labels);
+    if (bad.length > 0)
+      return { ok: false, reason: `a snapshot message that breaks the protocol: ${bad.slice(0, 3).join('; ')}` };
+  }
   if (r.success) return { ok: true, message: r.data as unknown as AgentMessage };
   // Another protocol version may say hello differently: let the hub refuse it for its version.
   const hello = raw as { type?: unknown; protocol?: unknown } | null;

@@ -101,6 +101,14 @@ test('garbage, a message that breaks the protocol and an oversized one close onl
       4002,
       /^message \d+ refused: a snapshot message that breaks the protocol: snapshot\./,
     ],
+    // Checking costs time per value, and the server has one thread: too many is refused unread.
+    [
+      'more entries than a message may hold',
+      (a) =>
+        a.sendRaw(JSON.stringify({ type: 'snapshot', taskId: 'x', snapshot: { at: 1, noise: Array(10_001).fill(0) } })),
+      4002,
+      /^message \d+ refused: a message with an object or array of more than 10000 entries$/,
+    ],
     // 1009 is WebSocket's own "message too big"; the server's agent list says it in words.
     ['an oversized message', (a) => a.sendRaw(Buffer.alloc(100 * 1024, 0x20)), 1009, /^$/],
   ];
@@ -127,6 +135,7 @@ test('garbage, a message that breaks the protocol and an oversized one close onl
       'a explode message that breaks the ',
       'a snapshot message that breaks the',
       'a snapshot message that breaks the',
+      'a message with an object or array ',
       'sent a message over the size limit',
     ],
   );
