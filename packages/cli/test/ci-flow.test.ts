@@ -169,6 +169,11 @@ test('--fail-on-regression: no baseline is said and skipped; a slower run than t
   const first = await runDlt(['tests', 'run', file, '--wait', '-q', '--fail-on-regression', '50', '--json', ...auth()]);
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stderr, /regression: not checked: test \S+ has no baseline/);
+  // Each run of FILE is a new test: the note says how to get something to compare with.
+  assert.match(
+    first.stderr,
+    /this was its first run: make it the baseline \(dlt tests baseline \S+\) and run this test again/,
+  );
   const { testId, testRunId } = JSON.parse(first.stdout);
   const set = await runDlt(['tests', 'baseline', testId, ...auth()]);
   assert.equal(set.code, 0, set.stderr);

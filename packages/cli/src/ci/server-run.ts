@@ -53,7 +53,14 @@ async function baselineSummary(
 ): Promise<{ baselineId: string; summary: RunSummary } | { skipped: string }> {
   const { baselineId } = await client.getBaseline(s.testId, { data: false });
   if (!baselineId) {
-    return { skipped: `test ${s.testId} has no baseline (set one with PUT /api/scenarios/${s.testId}/baseline)` };
+    // `tests run FILE` stores a new test each time, so a CI job that keeps doing so never has a baseline.
+    const first =
+      s.totalTestRuns === 1
+        ? `; this was its first run: make it the baseline (dlt tests baseline ${s.testId}) and run this test again (dlt tests run ${s.testId}, or FILE --id ${s.testId})`
+        : '';
+    return {
+      skipped: `test ${s.testId} has no baseline (set one with PUT /api/scenarios/${s.testId}/baseline)${first}`,
+    };
   }
   if (baselineId === s.testRunId) return { skipped: `run ${baselineId} is the baseline itself` };
   if (!s.summary) return { skipped: `run ${s.testRunId ?? '?'} has no results` };
