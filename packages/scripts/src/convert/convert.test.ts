@@ -75,3 +75,25 @@ test('a threshold on a custom metric is listed once, saying why, not also as "no
   );
   assert.deepEqual(r.definition.thresholds, { http_req_duration: ['p(95)<500'] });
 });
+
+test('a threshold dlt refuses is left out of the YAML (which would not load with it) and listed with why', () => {
+  const script = [
+    "import http from 'k6/http';",
+    'export const options = {',
+    "  scenarios: { buy: { executor: 'per-vu-iterations', vus: 1, iterations: 1, env: { X: '1' } } },",
+    "  thresholds: { 'http_req_duration{scenario:buy}': ['p(95)<300'], http_req_failed: ['rate<0.01'] },",
+    '};',
+    "export default function () { http.get('http://127.0.0.1:8080/'); }",
+  ].join('\n');
+  const r = convertK6(script, 'refused.js');
+  assert.ok(r.ok);
+  assert.deepEqual(r.definition.thresholds, { http_req_failed: ['rate<0.01'] });
+  const whats = r.lost.map((l) => l.what);
+  assert.ok(
+    whats.some((w) =>
+      /^the threshold on http_req_duration\{scenario:buy\} is not carried over: dlt cannot filter/.test(w),
+    ),
+    whats.join('\n'),
+  );
+  assert.ok(whats.includes('scenario buy: its env is not carried over'), whats.join('\n'));
+});

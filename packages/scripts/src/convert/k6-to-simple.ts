@@ -76,11 +76,15 @@ export function convertK6(text: string, file: string): K6Conversion {
   if (optionsNode !== undefined && optionsValue === undefined)
     lose(cx, optionsNode, 'the options are computed at run time; k6 defaults are written');
   const opts = readOptions(optionsValue ?? undefined, file, {});
+  // Thresholds the options reader refused are left out of the YAML, which would not load with them.
+  const refused = new Set<string>();
   for (const p of opts.problems) {
-    // A threshold on a custom metric is listed once, by thresholdsOf, saying why it is left out.
     const metric = /^options\.thresholds\["(.+?)"\]/.exec(p.field ?? '')?.[1];
+    if (metric !== undefined) refused.add(metric);
+    // A threshold on a custom metric is listed once, by thresholdsOf, saying why it is left out.
     if (metric !== undefined && !builtInMetrics.test(metric)) continue;
-    cx.lost.push({ type: 'option', name: p.field ?? '', path: file, what: p.message });
+    const what = metric !== undefined ? `the threshold on ${metric} is not carried over: ${p.message}` : p.message;
+    cx.lost.push({ type: 'option', name: p.field ?? '', path: file, what });
   }
   const execution: Record<string, unknown>[] = [];
   const scenarios: Record<string, unknown> = {};
@@ -92,16 +96,26 @@ export function convertK6(text: string, file: string): K6Conversion {
         type: 'scenario',
         name: run.name,
         path: file,
-        what: `runs ${run.exec}, which is not a function of the script`,
+        what: `scenario ${run.name} runs ${run.exec}, which is not a function of the script`,
       });
       return;
     }
     if (Object.keys(run.env).length > 0)
-      cx.lost.push({ type: 'scenario', name: run.name, path: file, what: 'its env is not carried over' });
+      cx.lost.push({
+        type: 'scenario',
+        name: run.name,
+        path: file,
+        what: `scenario ${run.name}: its env is not carried over`,
+      });
     if (!(run.exec in scenarios)) {
       const requests = withThinkTime(statements(body.body, cx));
       if (requests.length === 0) {
-        cx.lost.push({ type: 'function', name: run.exec, path: file, what: 'sends no request that converts' });
+        cx.lost.push({
+          type: 'function',
+          name: run.exec,
+          path: file,
+          what: `${run.exec} sends no request that converts`,
+        });
         return;
       }
       scenarios[run.exec] = { requests };
@@ -126,7 +140,7 @@ export function convertK6(text: string, file: string): K6Conversion {
       ],
     };
   }
-  const thresholds = thresholdsOf(optionsValue, cx);
+  const thresholds = thresholdsOf(optionsValue, cx, refused);
   return { ok: true, definition: { execution, scenarios, ...(thresholds ? { thresholds } : {}) }, lost: cx.lost };
 }
 
@@ -305,14 +319,19 @@ function withThinkTime(steps: readonly Step[]): Record<string, unknown>[] {
   return requests;
 }
 
-function thresholdsOf(options: Known | undefined, cx: Ctx): Record<string, Known> | undefined {
+function thresholdsOf(
+  options: Known | undefined,
+  cx: Ctx,
+  refused: ReadonlySet<string>,
+): Record<string, Known> | undefined {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) return undefined;
   const t = (options as Record<string, Known>).thresholds;
   if (t === null || typeof t !== 'object' || Array.isArray(t)) return undefined;
   const out: Record<string, Known> = {};
   for (const [metric, v] of Object.entries(t)) {
-    if (builtInMetrics.test(metric)) out[metric] = v;
-    else
+    if (builtInMetrics.test(metric)) {
+      if (!refused.has(metric)) out[metric] = v;
+    } else
       cx.lost.push({
         type: 'threshold',
         name: metric,
