@@ -52,18 +52,26 @@ export function Gate<T>({
   data,
   error,
   loading,
+  reload,
   children,
 }: {
   data: T | undefined;
   error: unknown;
   loading: boolean;
+  /** Loads again: offered as "Try again" beside the error (the server may be back). */
+  reload?: () => void;
   children: (d: T) => ReactNode;
 }) {
   if (error) {
     return (
       <>
         <ErrorNote error={error} title="Could not load this" />
-        <p>
+        <p className="actions">
+          {reload && (
+            <button type="button" onClick={reload} disabled={loading}>
+              {loading ? 'Trying…' : 'Try again'}
+            </button>
+          )}
           <Link to={{ name: 'tests' }}>Back to the tests</Link>
         </p>
       </>
