@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { TaskSpec } from '@dlt/model';
-import { compileScriptTask } from '../src/remote/script-task.ts';
+import { compileScriptTask, executionEnv } from '../src/remote/script-task.ts';
 import { jmxFixtures } from './jmx-kit.ts';
 import { k6Fixtures } from './k6-kit.ts';
 
@@ -101,4 +101,13 @@ test('a seed body’s execution (concurrency, hold-for, iterations) sets each ta
     'no load in the body: the script’s own',
   );
   await own.dispose();
+});
+
+test('the first execution item’s env is the script’s __ENV (and a plan’s properties); other shapes give none', () => {
+  assert.deepEqual(executionEnv({ execution: [{ env: { BASE: 'http://x', N: 3, skip: { a: 1 } } }] }), {
+    BASE: 'http://x',
+    N: '3',
+  });
+  for (const d of [undefined, {}, { execution: [] }, { execution: [{ env: ['x'] }] }])
+    assert.deepEqual(executionEnv(d), {});
 });

@@ -75,7 +75,15 @@ export async function loadScriptDefinition(
     const located = problems.map((p) => locatedProblem(p, options.source, locate));
     throw badInput(located, `${options.source}: ${located.length} problem${located.length === 1 ? '' : 's'}`);
   }
-  const test = await load(path, { ...options, overrides });
+  // The execution's `env` gives the script's __ENV (k6) and properties (a plan's ${__P(name)});
+  // the command line's -e and -J win.
+  const env = isRecord(item.env) ? Object.fromEntries(Object.entries(item.env).map(([k, v]) => [k, String(v)])) : {};
+  const test = await load(path, {
+    ...options,
+    overrides,
+    env: { ...env, ...options.env },
+    properties: { ...env, ...options.properties },
+  });
   return { ...test, thresholds: [...test.thresholds, ...thresholds] };
 }
 

@@ -176,18 +176,20 @@ test('a k6 script on 2 tasks: its shared iterations are split between them; the 
   assert.equal(run.body.tasks.length, 2);
 });
 
-test('dlt tests run script.js --wait: the CLI checks, stores, uploads and runs it; a crossed script threshold exits 99', async () => {
+test('dlt tests run script.js -e … --wait: the CLI checks, stores, uploads and runs it with its __ENV on the agents; a crossed script threshold exits 99', async () => {
   const file = join(dataDir, 'checkout.js');
   await writeFile(
     file,
     [
       "import http from 'k6/http';",
       "export const options = { vus: 1, iterations: 4, thresholds: { http_req_duration: ['max<0.001'] } };",
-      `export default function () { http.get('http://127.0.0.1:${port}/k6/checkout'); }`,
+      "export default function () { http.get(__ENV.TARGET + '/k6/checkout'); }",
     ].join('\n'),
   );
   received.length = 0;
-  const r = await runDlt(['tests', 'run', file, '--wait', '-q', '--server', base, '--token', token], {
+  const target = `http://127.0.0.1:${port}`;
+  const args = ['tests', 'run', file, '-e', `TARGET=${target}`, '--wait', '-q', '--server', base, '--token', token];
+  const r = await runDlt(args, {
     timeoutMs: 60_000,
   });
   assert.equal(r.code, 99, r.stdout + r.stderr);

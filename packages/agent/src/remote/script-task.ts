@@ -102,8 +102,28 @@ async function scriptSource(
   const path = join(dir, fileName(testType, file));
   await writeFile(path, file.bytes, { mode: 0o600 });
   const overrides = seedOverrides(spec);
-  const load: LoadOptions = { env: {}, limits, confined: true, workDir: join(dir, 'unpacked'), overrides };
+  // The execution's `env` is the script's __ENV (k6) and its properties (${__P(name)} in a plan).
+  const env = executionEnv(spec.definition);
+  const load: LoadOptions = {
+    env,
+    properties: env,
+    limits,
+    confined: true,
+    workDir: join(dir, 'unpacked'),
+    overrides,
+  };
   return { source: { path, load }, whole: spec.testType === 'jmeter' || overrides !== undefined };
+}
+
+/** The first execution item's `env` (names to strings; at most 200 of them), or none. */
+export function executionEnv(definition: unknown): Record<string, string> {
+  const execution = (definition as { execution?: unknown } | undefined)?.execution;
+  const env = Array.isArray(execution) ? (execution[0] as { env?: unknown } | undefined)?.env : undefined;
+  if (env === null || typeof env !== 'object' || Array.isArray(env)) return {};
+  const entries = Object.entries(env as Record<string, unknown>)
+    .filter((e): e is [string, string | number | boolean] => ['string', 'number', 'boolean'].includes(typeof e[1]))
+    .slice(0, 200);
+  return Object.fromEntries(entries.map(([k, v]) => [k, String(v)]));
 }
 
 /**

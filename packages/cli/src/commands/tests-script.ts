@@ -32,7 +32,10 @@ export interface ScriptTestOptions {
   readonly tasks?: number;
   readonly concurrency?: number;
   readonly id?: string;
+  /** `-e` values over this shell's environment, for the local check. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The `-e` values alone: the script's __ENV (and a plan's properties) on the agents. */
+  readonly given: Readonly<Record<string, string>>;
 }
 
 /** Saves the test of `file` and uploads the file; with `run`, starts it. The stored (or started) test. */
@@ -48,7 +51,7 @@ export async function storeScriptTest(
   } catch (e) {
     throw badInput([{ file, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? e}` }]);
   }
-  await loadTestFile(file, { env: o.env });
+  await loadTestFile(file, { env: o.env, properties: o.given });
   const name = basename(file);
   const input: ScenarioInput = {
     ...(o.id ? { testId: o.id } : {}),
@@ -57,7 +60,10 @@ export async function storeScriptTest(
     testType: testTypeOf(file, bytes),
     fileType: extname(file).toLowerCase() === '.zip' ? 'zip' : 'script',
     testTaskConfigs: [{ region: o.region ?? 'local', taskCount: o.tasks ?? 1, concurrency: o.concurrency ?? 1 }],
-    testScenario: { execution: [{ scenario: 'script' }], scenarios: { script: { script: name } } },
+    testScenario: {
+      execution: [{ scenario: 'script', ...(Object.keys(o.given).length > 0 ? { env: o.given } : {}) }],
+      scenarios: { script: { script: name } },
+    },
   };
   const saved = await client.createScenario({ ...input, saveOnly: true });
   await client.uploadScript(saved.testId, name, bytes);

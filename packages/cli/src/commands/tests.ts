@@ -338,6 +338,9 @@ function scriptOptions(v: Values): ScriptTestOptions {
     concurrency: whole('--concurrency', v.concurrency),
     id: v.id,
     env: variables(v),
+    given: Object.fromEntries(
+      (v.env ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    ),
   };
 }
 
