@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { DltError } from '@dlt/model';
 import { testServer } from '../test-kit.ts';
 import { launchersConfigFrom, parseLaunchersConfig } from './launchers-config.ts';
+import { openLaunchers } from './open-launchers.ts';
 
 const good = `serverUrl: https://dlt.example.com
 regions:
@@ -131,5 +132,49 @@ test('a configured server lists each region with its launcher; local stays the d
     assert.equal(by.local.launcher, 'local');
   } finally {
     await t.close();
+  }
+});
+
+test('a kubeconfig that cannot serve is bad input naming the field: missing, no such context, no cluster', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dlt-launchers-'));
+  const deps = {
+    access: { serverUrl: () => 'http://127.0.0.1:9', issueToken: async () => 't', revokeTokens: async () => {} },
+    agentCount: () => 0,
+  };
+  const open = (extra: Record<string, string>) =>
+    openLaunchers({ regions: { k8s: { type: 'kubernetes', image: 'dlt-agent:1', ...extra } } }, deps);
+  try {
+    const noCluster = join(dir, 'no-cluster');
+    await writeFile(noCluster, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
+    const one = join(dir, 'one');
+    await writeFile(
+      one,
+      `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: "http://127.0.0.1:9" } }]
+users: [{ name: u, user: { token: t } }]
+contexts: [{ name: dev, context: { cluster: c, user: u } }]
+current-context: dev
+`,
+    );
+    for (const [extra, field, message] of [
+      [{ kubeconfig: join(dir, 'nope') }, 'regions.k8s.kubeconfig', /cannot load .*nope: ENOENT/],
+      [{ kubeconfig: noCluster }, 'regions.k8s.kubeconfig', /has no cluster for context/],
+      [
+        { kubeconfig: one, context: 'prod' },
+        'regions.k8s.context',
+        /no context prod in the kubeconfig \(it has: dev\)/,
+      ],
+    ] as const) {
+      await assert.rejects(open(extra), (e: DltError) => {
+        assert.ok(DltError.is(e) && e.code === 'DLT_ERR_BAD_INPUT', String(e));
+        assert.equal(e.problems[0].field, field);
+        assert.match(e.problems[0].message, message);
+        return true;
+      });
+    }
+    assert.equal((await open({ kubeconfig: one, context: 'dev' }))[0].kind, 'kubernetes');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -2,6 +2,7 @@
  * Builds the launchers a configuration names, one per region. The Kubernetes and AWS clients are
  * loaded only when a region uses them, so a server without them starts as fast as before.
  */
+import { badInput } from '@dlt/model';
 import type { Launcher } from '../orchestrator/launcher.ts';
 import type { AgentAccess } from './agent-access.ts';
 import type { EcsRegionConfig, KubernetesRegionConfig, LaunchersConfig } from './launchers-config.ts';
@@ -48,12 +49,26 @@ async function kubernetesLauncher(region: string, c: KubernetesRegionConfig, acc
     import('./kubernetes-launcher.ts'),
   ]);
   const kubeConfig = new KubeConfig();
+  // A kubeconfig that cannot serve is the configuration's fault: say which field, not a stack.
+  const refuse = (field: string, message: string) =>
+    badInput([{ field: `regions.${region}.${field}`, message }], `region ${region}: the kubeconfig cannot be used`);
   try {
     if (c.kubeconfig) kubeConfig.loadFromFile(c.kubeconfig);
     else kubeConfig.loadFromDefault();
-    if (c.context) kubeConfig.setCurrentContext(c.context);
   } catch (e) {
-    throw new Error(`region ${region}: cannot load the kubeconfig: ${(e as Error).message}`);
+    throw refuse('kubeconfig', `cannot load ${c.kubeconfig ?? 'the default kubeconfig'}: ${(e as Error).message}`);
+  }
+  const contexts = kubeConfig.getContexts().map((x) => x.name);
+  if (c.context) {
+    if (!contexts.includes(c.context))
+      throw refuse('context', `no context ${c.context} in the kubeconfig (it has: ${contexts.join(', ') || 'none'})`);
+    kubeConfig.setCurrentContext(c.context);
+  }
+  if (!kubeConfig.getCurrentCluster()) {
+    throw refuse(
+      c.context ? 'context' : 'kubeconfig',
+      `${c.kubeconfig ?? 'the kubeconfig'} has no cluster for context "${kubeConfig.getCurrentContext() || '(none)'}"`,
+    );
   }
   const { type: _, kubeconfig: __, context: ___, ...rest } = c;
   const namespace = c.namespace ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
