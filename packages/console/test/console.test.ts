@@ -422,6 +422,11 @@ test('regions and agents, users and tokens: create a viewer, change a role', asy
   await page.getByRole('button', { name: 'Create token' }).click();
   await page.locator('.secret').waitFor();
   await page.getByRole('cell', { name: 'ci-nightly' }).waitFor();
+  // The secret, shown once, is copied with one click.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy token' }).click();
+  await page.getByText('Copied.').waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await page.locator('.secret').textContent());
   await rig.shot(page, '09-access');
 });
 

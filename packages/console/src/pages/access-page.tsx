@@ -17,7 +17,7 @@ const grantable: Record<Role, readonly Role[]> = {
   agent: [],
 };
 
-function Tokens() {
+function Tokens({ titled }: { titled: boolean }) {
   const { client, session } = useSession();
   const tokens = useApi((c) => c.listTokens(), []);
   const [name, setName] = useState('');
@@ -51,7 +51,8 @@ function Tokens() {
   return (
     <section>
       {dialog}
-      <h2>API tokens</h2>
+      {/* A viewer's page is only this section, already named by the page's heading. */}
+      {titled && <h2>API tokens</h2>}
       <p className="muted">
         For the CLI, CI jobs and agents: <code>DLT_TOKEN=…</code>. A token never has a role above yours.
       </p>
@@ -82,6 +83,7 @@ function Tokens() {
         <div className="state notice" role="status">
           Token <strong>{created.name}</strong> created. Copy it now; it is not shown again:
           <pre className="secret">{created.token}</pre>
+          <CopyButton text={created.token} />
         </div>
       )}
       {error ? <ErrorNote error={error} /> : null}
@@ -300,7 +302,27 @@ export function AccessPage() {
         </div>
       </div>
       {session.role === 'admin' && <Users />}
-      <Tokens />
+      <Tokens titled={session.role === 'admin'} />
     </section>
+  );
+}
+
+/** Copies a secret to the clipboard and says so (or says to select it when the browser refuses). */
+function CopyButton({ text }: { text: string }) {
+  const [said, setSaid] = useState('');
+  const copy = () =>
+    navigator.clipboard
+      .writeText(text)
+      .then(() => setSaid('Copied.'))
+      .catch(() => setSaid('The browser refused; select the token and copy it.'));
+  return (
+    <p className="actions">
+      <button type="button" onClick={() => void copy()}>
+        Copy token
+      </button>
+      <span aria-live="polite" className="muted small">
+        {said}
+      </span>
+    </p>
   );
 }
