@@ -148,6 +148,25 @@ test('a locustfile Locust cannot load is bad input (exit 2) with its error and l
   assert.match(none.stderr, /No User class found/);
 });
 
+test('a request with a very long name (a 3 kB URL) is counted, its label cut to 2048 characters', async () => {
+  await using target = await startTarget(answer);
+  const dir = await mkdtemp(join(tmpdir(), 'dlt-locust-'));
+  try {
+    const out = join(dir, 'summary.json');
+    const r = await runDlt(['run', fixture('long-name.py'), '-d', '2s', '-u', target.url, '-q', '-o', `json=${out}`]);
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(await readFile(out, 'utf8')) as RunSummary;
+    assert.ok(target.total() > 0);
+    assert.equal(summary.totals.requests, target.total());
+    assert.deepEqual(
+      Object.keys(summary.labels).map((l) => l.length),
+      [2048],
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('exceptions a task raises (Locust’s error report) reach the user with their count and line', async () => {
   await using target = await startTarget(answer);
   const r = await runDlt(['run', fixture('task-error.py'), '-c', '2', '-d', '2s', '-u', target.url, '-q']);

@@ -43,8 +43,9 @@ def _on_request(request_type=None, name=None, response_time=None, response_lengt
     status = getattr(response, "status_code", 0) if response is not None else 0
     message = {
         "t": "r",
-        "n": str(name),
-        "m": str(request_type),
+        # Bounded as the agent reads them (a longer line would be dropped, and its request lost).
+        "n": str(name)[:2048],
+        "m": str(request_type)[:64],
         "s": int(status or 0),
         "rt": elapsed,
         "st": started,
