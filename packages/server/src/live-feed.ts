@@ -80,6 +80,17 @@ export class LiveFeed {
     }
   }
 
+  /**
+   * Adds the seconds of a task's uploaded result that the live stream never had (its control
+   * channel was down while the upload got through, or the server restarted); seconds it had
+   * are skipped, so the live seconds add up to the results.
+   */
+  backfill(runId: string, taskId: string, region: string, timeline: readonly Snapshot[], offsetMs: number): void {
+    if (this.#over.has(runId)) return;
+    const seconds = this.#seconds(runId);
+    for (const snapshot of timeline) seconds.add(taskId, region, snapshot, offsetMs);
+  }
+
   /** The merged seconds of the run so far, oldest first (what a late subscriber missed). */
   history(runId: string): LiveSecond[] {
     return this.#runs.get(runId)?.history() ?? [];

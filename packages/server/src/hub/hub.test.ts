@@ -27,11 +27,15 @@ function agent(o: Partial<ConstructorParameters<typeof ProtocolAgent>[0]> = {}):
   return a;
 }
 
-/** A task result of `n` requests taking `ms` each, over 2 s from `start` (epoch ms). */
-function resultOf(n: number, ms: number, start = 1_000_000): TaskResult {
+/**
+ * A task result of `n` requests taking `ms` each, one every 10 ms from `start` (epoch ms), over
+ * at least 2 s; with `ticks`, a second of the timeline per 100 requests.
+ */
+function resultOf(n: number, ms: number, start = 1_000_000, ticks = false): TaskResult {
   const rec = new Recorder({ startedAt: start });
   for (let i = 0; i < n; i++) {
     const at = start + i * 10;
+    if (ticks && i > 0 && i % 100 === 0) rec.tick(at);
     rec.record({
       label: 'home',
       scenario: 's',
@@ -47,7 +51,7 @@ function resultOf(n: number, ms: number, start = 1_000_000): TaskResult {
       bytesReceived: 100,
     });
   }
-  return rec.result(start + 2_000);
+  return rec.result(start + Math.max(2_000, Math.ceil(n / 100) * 1000));
 }
 
 async function untilAgents(n: number): Promise<void> {
@@ -274,4 +278,40 @@ test("tasks whose agents' clocks disagree merge in the server's clock: the secon
     resultOf(100, 5).timeline.map((s) => s.totals.requests * 2),
     'the seconds of both tasks line up',
   );
+});
+
+test('the seconds an upload holds that the live stream missed are added to it, so they add up to the result', async () => {
+  const g = agent({ name: 'g', region: 'lab5' });
+  for (let i = 0; i < 100 && !t.server.context.hub.agents('lab5')[0]?.synced; i++)
+    await new Promise((r) => setTimeout(r, 20));
+  const body = seedBody('http://127.0.0.1:9/', { testTaskConfigs: [{ region: 'lab5', taskCount: 1, concurrency: 1 }] });
+  const created = await t.call('POST', '/api/scenarios', { token: 'editor', body });
+  const assign = await g.next('assign');
+  g.send({ type: 'ready', taskId: assign.task.taskId });
+  const { atServerMs } = await g.next('start');
+  // Three seconds of 100 requests; only the first went live before the control channel fell.
+  const result = resultOf(300, 5, Math.floor(atServerMs / 1000) * 1000, true);
+  assert.equal(result.timeline.length, 3);
+  g.send({ type: 'snapshot', taskId: assign.task.taskId, snapshot: result.timeline[0] });
+  const stream = await fetch(`${t.server.url}/api/runs/${created.body.testRunId}/live`, {
+    headers: { authorization: `Bearer ${t.tokens.viewer}` },
+  });
+  const up = await g.upload({
+    runId: assign.task.runId,
+    taskId: assign.task.taskId,
+    interrupted: false,
+    result,
+    startedAtServerMs: atServerMs,
+    clockOffsetMs: assign.clockOffsetMs,
+    rttMs: 1,
+  });
+  assert.equal(up.status, 200);
+  const text = await stream.text();
+  const seconds = new Map<number, number>();
+  for (const m of text.matchAll(/event: second\ndata: (.*)\n/g)) {
+    const s = JSON.parse(m[1]);
+    seconds.set(s.at, s.totals.requests);
+  }
+  assert.deepEqual([...seconds.values()], [100, 100, 100]);
+  assert.match(text, /"status":"complete"/);
 });

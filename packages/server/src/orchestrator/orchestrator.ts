@@ -462,6 +462,10 @@ export class Orchestrator {
     const first = await this.#d.store.markResultStored(u.taskId, patch);
     if (!first) return 'repeat';
     if (found) {
+      // Before the run can end: the seconds its live stream missed, in the clock it used.
+      const [active, t] = found;
+      const timeline = (u.result as TaskResult).timeline ?? [];
+      this.#d.live.backfill(active.runId, t.taskId, t.region, timeline, t.clockOffsetMs ?? 0);
       Object.assign(found[1], patch, { resultStored: true });
       await this.#settle(found[0]);
     } else {
