@@ -4,25 +4,21 @@
  * croner in the schedule's time zone, so a daily 09:00 stays 09:00 across daylight-saving changes.
  */
 import { Cron } from 'croner';
-import { localDate, type ScheduleSpec } from './schedule-spec.ts';
+import { localDate, type Recurrence, type ScheduleSpec } from './schedule-spec.ts';
 
 const dayMs = 86_400_000;
 
-/** The cron of a legacy recurrence, from its first firing's wall-clock time (seconds first). */
-function recurrenceCron(every: string, startMs: number, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hourCycle: 'h23',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    day: 'numeric',
-    weekday: 'short',
-  }).formatToParts(startMs);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '0';
-  const time = `${Number(get('second'))} ${Number(get('minute'))} ${Number(get('hour'))}`;
-  const dow = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
-  return every === 'monthly' ? `${time} ${get('day')} * *` : every === 'daily' ? `${time} * * *` : `${time} * * ${dow}`;
+/**
+ * The cron of a legacy recurrence (seconds first): its time of day as asked, on the start date's
+ * weekday or day of the month. Not read from the first firing's instant, which the clocks may
+ * have moved (02:30 on the day they skip that hour fires at 03:00; the next days at 02:30).
+ */
+function recurrenceCron(every: Recurrence, startDate: string, time: string): string {
+  const [h, m, s] = time.split(':').map(Number);
+  const day = Number(startDate.slice(8, 10));
+  const dow = new Date(`${startDate}T00:00:00Z`).getUTCDay();
+  const at = `${s} ${m} ${h}`;
+  return every === 'monthly' ? `${at} ${day} * *` : every === 'daily' ? `${at} * * *` : `${at} * * ${dow}`;
 }
 
 /** Whole days from `from` to `to`, both `YYYY-MM-DD`. */
@@ -38,7 +34,7 @@ function cronOf(spec: ScheduleSpec): Cron | undefined {
     case 'cron':
       return new Cron(w.cron, { timezone: spec.timezone, mode: '5-part', paused: true });
     case 'recurrence':
-      return new Cron(recurrenceCron(w.every, w.startMs, spec.timezone), {
+      return new Cron(recurrenceCron(w.every, w.startDate, w.time), {
         timezone: spec.timezone,
         mode: '6-part',
         paused: true,

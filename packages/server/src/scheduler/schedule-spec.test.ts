@@ -98,6 +98,17 @@ const firingCases: readonly { name: string; fields: ScheduleFields; from: string
     want: ['2026-01-31T23:00:00.000Z', '2026-03-31T23:00:00.000Z'],
   },
   {
+    name: 'daily recurrence from 02:30 on the day that hour is skipped: 03:00 that day, 02:30 after',
+    fields: {
+      recurrence: 'daily',
+      scheduleDate: '2026-03-29',
+      scheduleTime: '02:30',
+      scheduleTimezone: 'Europe/Paris',
+    },
+    from: '2026-03-01T00:00:00Z',
+    want: ['2026-03-29T01:00:00.000Z', '2026-03-30T00:30:00.000Z', '2026-03-31T00:30:00.000Z'],
+  },
+  {
     name: 'daily recurrence in Paris keeps local time across the change',
     fields: {
       recurrence: 'daily',

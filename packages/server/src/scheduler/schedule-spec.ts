@@ -19,7 +19,14 @@ export type Recurrence = (typeof recurrences)[number];
 export type ScheduleWhen =
   | { readonly kind: 'once'; readonly atMs: number }
   | { readonly kind: 'cron'; readonly cron: string }
-  | { readonly kind: 'recurrence'; readonly every: Recurrence; readonly startMs: number; readonly startDate: string };
+  | {
+      readonly kind: 'recurrence';
+      readonly every: Recurrence;
+      readonly startMs: number;
+      readonly startDate: string;
+      /** The wall-clock time of every firing, `HH:MM:SS` (the first may be later when the clocks skip it). */
+      readonly time: string;
+    };
 
 export interface ScheduleSpec {
   readonly when: ScheduleWhen;
@@ -133,9 +140,10 @@ function whenOf(f: ScheduleFields, timezone: string, problems: Problem[]): Sched
   if (f.scheduleDate === undefined) problems.push({ field: 'scheduleDate', message: 'is needed (or a cronValue)' });
   if (f.scheduleTime === undefined) problems.push({ field: 'scheduleTime', message: 'is needed (or a cronValue)' });
   if (problems.length > 0 || f.scheduleDate === undefined || f.scheduleTime === undefined) return undefined;
-  const atMs = localInstant(f.scheduleDate, timeOfDay(f.scheduleTime) as string, timezone);
+  const time = timeOfDay(f.scheduleTime) as string;
+  const atMs = localInstant(f.scheduleDate, time, timezone);
   if (f.recurrence === undefined) return { kind: 'once', atMs };
-  return { kind: 'recurrence', every: f.recurrence as Recurrence, startMs: atMs, startDate: f.scheduleDate };
+  return { kind: 'recurrence', every: f.recurrence as Recurrence, startMs: atMs, startDate: f.scheduleDate, time };
 }
 
 function cronProblem(cron: string, timezone: string): Omit<Problem, 'field'> | undefined {
