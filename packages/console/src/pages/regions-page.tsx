@@ -6,7 +6,13 @@
 import type { AgentInfo, Region } from '@dlt/client';
 import { Empty, Gate } from '../components/states.tsx';
 import { useApi } from '../components/use-api.ts';
-import { ms, num, when } from '../lib/format.ts';
+import { num, when } from '../lib/format.ts';
+
+/** A region whose agents a launcher starts for each task (the server's own, Kubernetes, ECS). */
+const launched = (r: Region) => typeof r.launcher === 'string';
+
+/** A whole number of milliseconds, `12 ms`; a dash when absent. */
+const wholeMs = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? `${num(v, 0)} ms` : '–');
 
 function Regions({ regions }: { regions: readonly Region[] }) {
   if (regions.length === 0)
@@ -16,7 +22,7 @@ function Regions({ regions }: { regions: readonly Region[] }) {
       </Empty>
     );
   return (
-    <table className="grid">
+    <table className="grid" aria-label="Regions">
       <thead>
         <tr>
           <th>Region</th>
@@ -34,9 +40,13 @@ function Regions({ regions }: { regions: readonly Region[] }) {
               <strong>{r.region}</strong>
             </td>
             <td className="num">{num(r.agents)}</td>
-            <td className={`num ${Number(r.offlineAgents) > 0 ? 'bad-text' : ''}`}>{num(r.offlineAgents ?? 0)}</td>
-            <td className="num">{num(r.slots)}</td>
-            <td className="num">{num(r.freeSlots)}</td>
+            {/* A launcher's agents leave when their task ends: offline there is normal, not a fault. */}
+            <td className={`num ${Number(r.offlineAgents) > 0 && !launched(r) ? 'bad-text' : ''}`}>
+              {num(r.offlineAgents ?? 0)}
+            </td>
+            {/* Nor are 0 slots full: the launcher starts agents on demand. */}
+            <td className="num">{launched(r) && !r.agents ? '–' : num(r.slots)}</td>
+            <td className="num">{launched(r) && !r.agents ? 'on demand' : num(r.freeSlots)}</td>
             <td>
               {typeof r.launcher === 'string'
                 ? `${r.launcher}${typeof r.maxTasks === 'number' ? ` (up to ${r.maxTasks} tasks)` : ''}`
@@ -83,8 +93,9 @@ function Agents({ agents }: { agents: readonly AgentInfo[] }) {
               <td className="num">{num(a.cores)}</td>
               <td className="num">{num(a.slots)}</td>
               <td className="num">{num(a.tasks.length)}</td>
-              <td className="num">{ms(a.clockOffsetMs)}</td>
-              <td className="num">{a.rttMs === null ? '–' : ms(a.rttMs)}</td>
+              {/* Whole milliseconds from the server: 0 is under a millisecond, not "0 µs". */}
+              <td className="num">{wholeMs(a.clockOffsetMs)}</td>
+              <td className="num">{a.rttMs === null ? '–' : a.rttMs === 0 ? '< 1 ms' : wholeMs(a.rttMs)}</td>
               <td>{when(a.connectedAt)}</td>
               <td>{when(a.lastSeen)}</td>
             </tr>
