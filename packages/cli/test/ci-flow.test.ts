@@ -99,6 +99,15 @@ test('--fail-on-regression takes a decimal percentage only', () => {
   for (const [text, want] of read) assert.equal(parsePercent(text), want, text);
 });
 
+test("JUnit times: the run's case takes the run's seconds, as the suite does", () => {
+  const summary = { durationMs: 2500, thresholds: { 'http_req_failed: rate<0.01': { ok: true } } };
+  const xml = junitXml({ name: 't', status: 'complete', summary: summary as never });
+  assert.deepEqual(junitViolations(xml), [], xml);
+  assert.match(xml, /<testsuite [^>]*time="2\.500"/);
+  assert.match(xml, /<testcase classname="dlt\.run" name="run completes" time="2\.500"\/>/);
+  assert.match(xml, /<testcase classname="dlt\.thresholds" name="http_req_failed: rate&lt;0\.01" time="0"\/>/);
+});
+
 test('a failed run is a JUnit error, a regression not checked is skipped, odd names are escaped', () => {
   const xml = junitXml({
     name: 'checkout <"&">',
