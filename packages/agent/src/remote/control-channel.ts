@@ -117,10 +117,28 @@ export class ControlChannel {
     });
     ws.on('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0;
-      res.resume();
-      if (status === 401 || status === 403) this.#refuse(`the server refused the agent token (HTTP ${status})`);
-      else this.#o.log(`the server answered HTTP ${status} to the connect; retrying`);
-      ws.terminate();
+      if (status !== 401 && status !== 403) {
+        res.resume();
+        this.#o.log(`the server answered HTTP ${status} to the connect; retrying`);
+        return void ws.terminate();
+      }
+      // The server says why in the body (a short text); at most 1 KB of it is read.
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (body.length < 1024) body += chunk;
+      });
+      let told = false;
+      const done = () => {
+        if (told) return;
+        told = true;
+        const why = body.replace(/\s+/g, ' ').trim().slice(0, 300);
+        this.#refuse(`the server refused the agent token (HTTP ${status}${why ? `: ${why}` : ''})`);
+        ws.terminate();
+      };
+      res.once('end', done);
+      res.once('error', done);
+      res.once('close', done);
     });
     ws.on('error', (e) => this.#o.log(`connection: ${e.message}`));
     ws.on('close', (code, reason) => this.#dropped(ws, code, String(reason)));

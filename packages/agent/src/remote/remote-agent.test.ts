@@ -167,7 +167,12 @@ test('a task the agent cannot run fails with the reason, and frees its slot', as
 
 const refusals: [name: string, hub: () => Promise<TestHub>, extra: Partial<AgentOptions>, reason: RegExp][] = [
   ['another protocol version', () => TestHub.start({ protocol: 2 }), {}, /agent protocol 1, server protocol 2/],
-  ['a wrong token', () => TestHub.start(), { token: 'wrong' }, /refused the agent token \(HTTP 401\)/],
+  [
+    'a wrong token',
+    () => TestHub.start(),
+    { token: 'wrong' },
+    /^the server refused the agent token \(HTTP 401: the agent token is unknown\)$/,
+  ],
 ];
 for (const [name, makeHub, extra, reason] of refusals) {
   test(`the agent ends, refused, on ${name}`, async (t) => {

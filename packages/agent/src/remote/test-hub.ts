@@ -48,7 +48,8 @@ export class TestHub implements AsyncDisposable {
       const authorised = req.headers.authorization === `Bearer ${this.#token}`;
       const status = req.url !== agentConnectPath ? 404 : !authorised ? 401 : Date.now() < this.closedUntil ? 503 : 0;
       if (status !== 0) {
-        socket.end(`HTTP/1.1 ${status} No\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+        const body = status === 401 ? 'the agent token is unknown' : '';
+        socket.end(`HTTP/1.1 ${status} No\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
         return;
       }
       this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connected(ws));

@@ -86,8 +86,17 @@ export class AgentHub {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path !== agentConnectPath) return refuse(socket, 404, 'Not Found');
     const principal = await this.#auth.authenticate(req.headers.authorization).catch(() => undefined);
-    if (!principal) return refuse(socket, 401, 'Unauthorized');
-    if (!allows(principal.role, 'agent')) return refuse(socket, 403, 'Forbidden');
+    // The body says why; the agent prints it as it exits.
+    if (!principal) {
+      const why = req.headers.authorization
+        ? 'the agent token is unknown, deleted or expired'
+        : 'no token: send Authorization: Bearer <agent token>';
+      return refuse(socket, 401, 'Unauthorized', why);
+    }
+    if (!allows(principal.role, 'agent')) {
+      const why = `a ${principal.role} token is no agent token; make one with POST /api/tokens {"role": "agent"}`;
+      return refuse(socket, 403, 'Forbidden', why);
+    }
     const authorization = req.headers.authorization;
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, authorization));
   }
@@ -269,6 +278,7 @@ function send(ws: WebSocket, m: ServerMessage): boolean {
   return true;
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+function refuse(socket: Duplex, status: number, text: string, body = ''): void {
+  const head = `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n`;
+  socket.end(`${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }

@@ -5,6 +5,7 @@
  * with a reason naming it.
  */
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { seedBody, type TestServer, testServer } from '../test-kit.ts';
 import { ProtocolAgent } from './protocol-agent.ts';
@@ -43,6 +44,41 @@ async function until<T>(
 }
 
 const synced = (name: string) => t.server.context.hub.agents().find((a) => a.name === name && a.synced);
+
+/** The answer to a WebSocket upgrade of the agent endpoint with `token`: status and body. */
+function upgradeAnswer(token?: string): Promise<[number, string]> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL('/api/agents/connect', t.server.url), {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+    });
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      reject(new Error('upgraded'));
+    });
+    req.on('response', async (res) => {
+      let body = '';
+      for await (const chunk of res) body += chunk;
+      resolve([res.statusCode ?? 0, body]);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('a refused upgrade says why in its body', async () => {
+  assert.deepEqual(await upgradeAnswer(), [401, 'no token: send Authorization: Bearer <agent token>']);
+  assert.deepEqual(await upgradeAnswer('not-a-token'), [401, 'the agent token is unknown, deleted or expired']);
+  assert.deepEqual(await upgradeAnswer(t.tokens.viewer), [
+    403,
+    'a viewer token is no agent token; make one with POST /api/tokens {"role": "agent"}',
+  ]);
+});
 
 test('wrong or revoked tokens are refused before the upgrade; an agent token can only run tasks', async () => {
   const wrong = agent('wrong', 'faults', 'not-a-token');
