@@ -177,6 +177,13 @@ test('exceptions a task raises (Locust’s error report) reach the user with the
   assert.ok(Number(m[1]) > 0 && target.total() - Number(m[1]) <= 1, `${m[1]} of ${target.total()}`);
 });
 
+test('a task that never yields is stopped past the run time with a clear error (exit 2)', async () => {
+  const r = await runDlt(['run', fixture('spin-task.yaml'), '-q']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /spin-task\.py: Locust did not stop/);
+  assert.match(r.stderr, /was still running 7 s after its start .* and was stopped: does a task loop without yielding/);
+});
+
 test('a locustfile that never finishes importing is stopped with a clear error (exit 2)', async () => {
   process.env.DLT_LOCUST_LOAD_TIMEOUT = '3';
   try {

@@ -196,6 +196,7 @@ function runLocust(
     let loadTimedOut = false;
     const userErrors = new Map<string, number>();
     let stoppedByUs = false;
+    let overran = false;
     let stderr = '';
     const timers: NodeJS.Timeout[] = [];
     const stop = (graceMs: number) => {
@@ -232,8 +233,17 @@ function runLocust(
           timers.push(setTimeout(() => gate?.end('g'), Math.max(0, goAtEpochMs - Date.now())));
           return;
         case 'start':
-          // Locust stops itself at --run-time; this is the backstop (a shape class, a stuck task).
-          timers.push(setTimeout(() => stop(run.stopTimeoutMs + cancelGraceMs), run.runTimeMs + 5_000));
+          // Locust stops itself at --run-time, its users given --stop-timeout to finish; this is the
+          // backstop for a Locust that did not (a task that never yields to gevent).
+          timers.push(
+            setTimeout(
+              () => {
+                overran = true;
+                stop(cancelGraceMs);
+              },
+              run.runTimeMs + run.stopTimeoutMs + 5_000,
+            ),
+          );
           return;
         default:
           return assertNever(line);
@@ -260,6 +270,7 @@ function runLocust(
       cleanup();
       if (loadTimedOut) return reject(loadTimeout(run, limitMs));
       if (!loaded && !options.signal?.aborted) return reject(loadError(run, stderr, code, sig));
+      if (overran && !options.signal?.aborted) return reject(overrun(run));
       // Locust stops itself on a bad test (no host, a User class raising at start): the user's to fix.
       if (code !== 0 && !stoppedByUs) {
         return reject(
@@ -272,6 +283,22 @@ function runLocust(
       resolve();
     });
   });
+}
+
+/** Locust was still running well past its run time and graceful stop: a stuck task, stopped. */
+function overrun(run: ExternalRun): DltError {
+  const s = Math.round((run.runTimeMs + run.stopTimeoutMs) / 1000) + 5;
+  return badInput(
+    [
+      {
+        file: run.file,
+        message:
+          `Locust was still running ${s} s after its start (run time and graceful stop included) and was stopped: ` +
+          'does a task loop without yielding (no request, sleep or other gevent call)?',
+      },
+    ],
+    `${run.file}: Locust did not stop`,
+  );
 }
 
 /** Locust could not load the locustfile (a syntax or import error, no User class…): bad input, with its words. */
