@@ -54,6 +54,12 @@ export function mcpEndpoint(path = '/mcp', version = '0.0.0'): ServerPlugin {
     app.route({
       method: ['GET', 'POST', 'DELETE'],
       url: path,
+      // A body that is not JSON fails before the handler: answer it as JSON-RPC does (parse error).
+      errorHandler: (e, _req, reply) => {
+        const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
+        const code = status === 400 ? -32700 : -32603;
+        return reply.status(status).send(rpcError(code, `${status === 400 ? 'Parse error' : 'Error'}: ${e.message}`));
+      },
       handler: async (req, reply) => {
         const who = await admit(ctx, req.headers.authorization);
         if (Array.isArray(who)) {

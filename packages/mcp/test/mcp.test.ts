@@ -294,6 +294,20 @@ test('streamable HTTP at /mcp: no token and an unknown token get 401, an agent t
   });
   assert.equal(garbage.status, 400, 'a message that is not JSON-RPC is refused, not a crash');
   assert.equal(((await garbage.json()) as { jsonrpc?: string }).jsonrpc, '2.0');
+  const unparsable = await fetch(`${server.url}/mcp`, {
+    method: 'POST',
+    body: '{"jsonrpc":"2.0","id":1,',
+    headers: {
+      authorization: `Bearer ${tokens.viewer}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+  });
+  assert.equal(unparsable.status, 400);
+  // JSON-RPC's parse error, not the REST API's error shape.
+  const parseError = (await unparsable.json()) as { jsonrpc?: string; error?: { code: number } };
+  assert.equal(parseError.jsonrpc, '2.0');
+  assert.equal(parseError.error?.code, -32700);
   const bare = await fetch(`${server.url}/mcp`, {
     method: 'POST',
     body: '{}',
