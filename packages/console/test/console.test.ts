@@ -394,6 +394,9 @@ test('the tests list: status, last p95 and req/s, trend, filter by text and tag'
   // Its last run was cancelled; p95 and req/s are those of its last completed run.
   await row.locator('.badge', { hasText: 'cancelled' }).waitFor();
   assert.match((await row.textContent()) ?? '', /\d+(\.\d+)? ms/);
+  // The last run reads relative to now, its exact time on hover.
+  const last = row.getByText(/^(just now|\d+ min ago)$/);
+  assert.match((await last.getAttribute('title')) ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   await page.getByRole('button', { name: 'smoke' }).first().click();
   await page.getByRole('link', { name: 'JMeter plan' }).waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Remove tag filter smoke' }).click();
@@ -407,6 +410,7 @@ test('regions and agents, users and tokens: create a viewer, change a role', asy
   await page.getByRole('cell', { name: 'local', exact: true }).first().waitFor();
   // The launcher's agents left when their tasks ended: counted, but not flagged as a fault.
   const local = page.getByRole('table', { name: 'Regions' }).getByRole('row', { name: /^local/ });
+  assert.equal(await local.count(), 1);
   assert.equal(await local.locator('.bad-text').count(), 0, 'offline launcher agents are not red');
   await rig.shot(page, '08-regions');
   await nav('Users & tokens').click();

@@ -88,3 +88,20 @@ export function typeName(testType: unknown): string {
 
 /** `1 run`, `3 runs`, with the count's thousands separated. */
 export const plural = (n: number, one: string, many = `${one}s`) => `${num(n, 0)} ${n === 1 ? one : many}`;
+
+/**
+ * An ISO time relative to `now`: `just now`, `5 min ago`, `3 h ago`, `in 20 min`, `in 2 d`; past a
+ * week the date itself (`when`). Lists use it with the exact time as the hover title.
+ */
+export function relative(iso: unknown, now = Date.now()): string {
+  if (typeof iso !== 'string' || iso === '') return '–';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '–';
+  const s = Math.round((t - now) / 1000);
+  const a = Math.abs(s);
+  if (a < 45) return s <= 0 ? 'just now' : 'in a moment';
+  const [n, unit] =
+    a < 3600 ? [Math.round(a / 60), 'min'] : a < 86400 ? [Math.round(a / 3600), 'h'] : [Math.round(a / 86400), 'd'];
+  if (unit === 'd' && n > 7) return when(iso);
+  return s < 0 ? `${n} ${unit} ago` : `in ${n} ${unit}`;
+}

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import type { LiveSecond, LiveSecondPart, LiveStats } from '@dlt/client';
 import { toneOf } from './compare-tone.ts';
 import { toCsv } from './csv.ts';
-import { duration, ms, num, plural, signed, thresholdValue, typeName } from './format.ts';
+import { duration, ms, num, plural, relative, signed, thresholdValue, typeName } from './format.ts';
 import { LiveSeries } from './live-series.ts';
 import { plannedMs } from './plan-length.ts';
 
@@ -161,5 +161,16 @@ describe('formats', () => {
     assert.equal(typeName('something'), 'something');
     assert.equal(plural(1, 'run'), '1 run');
     assert.equal(plural(1200, 'run'), '1,200 runs');
+  });
+  test('times in lists read relative to now, the far past as a date', () => {
+    const now = Date.parse('2026-03-01T12:00:00Z');
+    const at = (s: number) => new Date(now + s * 1000).toISOString();
+    assert.equal(relative(at(-10), now), 'just now');
+    assert.equal(relative(at(-300), now), '5 min ago');
+    assert.equal(relative(at(-3 * 3600), now), '3 h ago');
+    assert.equal(relative(at(20 * 60), now), 'in 20 min');
+    assert.equal(relative(at(2 * 86400), now), 'in 2 d');
+    assert.match(relative(at(-30 * 86400), now), /^2026-01-30 /);
+    assert.equal(relative(null, now), '–');
   });
 });

@@ -393,7 +393,7 @@ export function RunResults({ run, testId }: { run: TestRun; testId: string }) {
       <Empty>
         {run.status === 'complete'
           ? 'This run has no results.'
-          : `This run ended ${run.status} before any result was stored.`}
+          : `This run ${run.status === 'failed' ? 'failed' : `was ${run.status}`} before any result was stored.`}
       </Empty>
     );
   const t = s.totals;

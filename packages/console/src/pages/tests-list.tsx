@@ -12,7 +12,7 @@ import { Sparkline } from '../components/sparkline.tsx';
 import { Empty, Gate } from '../components/states.tsx';
 import { isActive, StatusBadge } from '../components/status-badge.tsx';
 import { useApi } from '../components/use-api.ts';
-import { ms, num, plural, typeName, when } from '../lib/format.ts';
+import { ms, num, plural, relative, typeName, when } from '../lib/format.ts';
 
 const pageSize = 20;
 
@@ -49,7 +49,7 @@ function Table({ items, onTag }: { items: readonly ScenarioListItem[]; onTag: (t
     <table className="grid">
       <thead>
         <tr>
-          <th>Name</th>
+          <th className="name-col">Name</th>
           <th>Tags</th>
           <th>Type</th>
           <th>Status</th>
@@ -79,8 +79,12 @@ function Table({ items, onTag }: { items: readonly ScenarioListItem[]; onTag: (t
             <td>
               <StatusBadge status={item.status} />
             </td>
-            <td className="nowrap">{when(item.startTime)}</td>
-            <td className="nowrap">{when(item.nextRun)}</td>
+            <td className="nowrap" title={when(item.startTime)}>
+              {relative(item.startTime)}
+            </td>
+            <td className="nowrap" title={when(item.nextRun)}>
+              {relative(item.nextRun)}
+            </td>
             <td className="num">{num(item.totalTestRuns ?? 0)}</td>
             <LastRuns item={item} />
           </tr>
