@@ -197,7 +197,7 @@ function FormBody({
       <fieldset>
         <legend>Test</legend>
         <div className="row">
-          <Field label="Name" error={err('testName')} className="grow">
+          <Field label="Name" hint="Required, 3 characters or more" error={err('testName')} className="grow">
             {(id, d) => (
               <input
                 id={id}
@@ -225,7 +225,11 @@ function FormBody({
             )}
           </Field>
         </div>
-        <Field label="Description" error={err('testDescription')}>
+        <Field
+          label="Description"
+          hint="Required, 3 characters or more: what it tests and why"
+          error={err('testDescription')}
+        >
           {(id, d) => (
             <textarea
               id={id}
