@@ -248,3 +248,38 @@ test('after a restart the server still cleans up: a run that cannot resume fails
     await fake.stop();
   }
 });
+
+test('a restart mid-run at the same address: the pods’ agents come back, the run completes with every request counted, then the Job goes', async () => {
+  const { fake, config } = await k8s(true);
+  const dataDir = await mkdtemp(join(dir, 'data-'));
+  await using target = await countingTarget();
+  const port = await freePort();
+  const first = await testServer({ dataDir, port, launchers: [], launcherConfig: config });
+  const created = await first.call('POST', '/api/scenarios', {
+    token: 'editor',
+    body: seedTest(contractRegion, target.url, 2, { holdFor: '4s' }),
+  });
+  const { testId } = created.body;
+  await untilStatus(first, testId, (s) => s === 'running');
+  await first.close();
+  const second = await testServer({ dataDir, port, launchers: [], launcherConfig: config });
+  try {
+    const done = await untilStatus(second, testId, ended, 60_000);
+    assert.equal(done.status, 'complete', done.errorReason);
+    assert.equal(done.results.total.throughput, target.hits, 'every request the target saw is in the result');
+    await until('the Job and Secret to be deleted', () => fake.jobs.size + fake.secrets.size + fake.pods.size === 0);
+  } finally {
+    await second.close();
+    await fake.stop();
+  }
+});
+
+/** A loopback port free now, so a restarted server can listen where its agents dial. */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as { port: number };
+  await new Promise((r) => s.close(r));
+  return port;
+}
