@@ -81,6 +81,8 @@ function options(p: Props, width: number): uPlot.Options {
     width,
     height: p.height ?? 200,
     legend: { show: true },
+    // Room on the right for half a clock label, so a tick at the very end is not cut.
+    padding: [12, 32, 0, 0],
     cursor: { drag: { x: true, y: false } },
     scales: { x: { time: !p.relative }, y: { range: yRange } },
     axes: [
