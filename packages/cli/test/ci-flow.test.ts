@@ -321,3 +321,28 @@ test('tests run ID runs the stored test as it is: its healthy threshold is kept'
   // The re-POST that runs it sent no healthyThreshold, so the server reset it to 90.
   assert.equal((await client.getScenario(stored.testId, { history: false })).healthyThreshold, 40);
 });
+
+test('a run the server refuses still leaves a JUnit file: one error case saying why, exit 1', async () => {
+  const file = await testFile('ci-refused', '/ok', "  http_req_failed: ['rate<0.01']\n");
+  const junit = join(dir, 'refused.xml');
+  const r = await runDlt([
+    'tests',
+    'run',
+    file,
+    '--wait',
+    '-q',
+    '--junit',
+    junit,
+    '--server',
+    server.url,
+    '--token',
+    'dlt_wrong',
+  ]);
+  assert.equal(r.code, 1, r.stderr);
+  const cases = await validJunit(junit);
+  assert.deepEqual(
+    cases.map((c) => [c.classname, c.name, c.outcome]),
+    [['dlt.run', 'run completes', 'error']],
+  );
+  assert.match(cases[0].message ?? '', /^run error: dlt tests run: .*\(401 UNAUTHORIZED\)$/);
+});

@@ -26,6 +26,11 @@ export async function writeOutput(flag: string, path: string, text: string): Pro
   }
 }
 
+/** The JUnit report when the server refused the run or could not be reached: one case, an error saying why. */
+export async function writeNotRunJunit(path: string, name: string, reason: string): Promise<void> {
+  await writeOutput('--junit', path, junitXml({ name, status: 'error', errorReason: reason }));
+}
+
 /** Writes the JUnit report and every JSON output of a run. */
 export async function writeCiOutputs(o: CiOutputs, junit: JunitInput, json: unknown): Promise<void> {
   if (o.junit) await writeOutput('--junit', o.junit, junitXml(junit));

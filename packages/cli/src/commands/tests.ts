@@ -11,7 +11,7 @@ import { ApiError, createClient, type DltClient, type Scenario, type ScenarioInp
 import { badInput, formatProblem, type Problem, type RunSummary, toProblem } from '@dlt/model';
 import { interpolate, loadTestFile } from '@dlt/scripts';
 import { parse as parseYaml } from 'yaml';
-import { parseCiFlags } from '../ci/outputs.ts';
+import { parseCiFlags, writeNotRunJunit } from '../ci/outputs.ts';
 import { afterServerRun } from '../ci/server-run.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { formatMs, painter } from '../output/format.ts';
@@ -172,8 +172,13 @@ export async function testsCommand(argv: readonly string[]): Promise<number> {
     return await subcommands[name](client, v, positionals);
   } catch (e) {
     if (!ApiError.is(e)) throw e;
-    process.stderr.write(`dlt tests ${name}: ${e.message} (${e.status || 'no answer'} ${e.code})\n`);
+    const why = `${e.message} (${e.status || 'no answer'} ${e.code})`;
+    process.stderr.write(`dlt tests ${name}: ${why}\n`);
     for (const p of e.problems) process.stderr.write(`  ${formatProblem(p as Problem)}\n`);
+    // CI reads the JUnit file even when the server refused the run or could not be reached.
+    if (v.junit && (name === 'run' || name === 'results')) {
+      await writeNotRunJunit(v.junit, positionals[0] ?? name, `dlt tests ${name}: ${why}`);
+    }
     return e.status === 400 ? exitCodes.badInput : exitCodes.error;
   }
 }
