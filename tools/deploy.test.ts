@@ -3,15 +3,18 @@
  * agents.yaml) parses, has the right kinds, uses only fields the Kubernetes API types know, and
  * its container — args and env as Kubernetes would give them — is a `dlt agent` that really joins
  * a server; the agent image's recipe (deploy/agent.Dockerfile) starts from Node 24, copies what
- * exists, and its ENTRYPOINT + CMD, run here from the same files, is an agent that joins too.
+ * exists, and its ENTRYPOINT + CMD, run here from the same files, is an agent that joins too;
+ * and without Docker the image's own install (its build context in a temporary folder, its
+ * `npm ci` line run there) gives an agent that joins.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, matchesGlob, relative } from 'node:path';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import { type RunningServer, startServer } from '@dlt/server';
 import { dumpYaml, loadAllYaml } from '@kubernetes/client-node';
 import { parse, parseAllDocuments } from 'yaml';
@@ -139,4 +142,49 @@ test('the image recipe: FROM node 24, COPY sources that exist, ENTRYPOINT + CMD 
     { DLT_SERVER: server.url, DLT_TOKEN: token, DLT_REGION: 'docker' },
     'docker',
   );
+});
+
+test('the image’s own install: the build context (COPY less .dockerignore) and its npm ci line give an agent that joins', async () => {
+  const ins = instructions(dockerfile);
+  const workdir = ins.find(([k]) => k === 'WORKDIR')![1];
+  const ignored = readFileSync(join(root, 'deploy', 'agent.Dockerfile.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const image = await mkdtemp(join(tmpdir(), 'dlt-image-'));
+  try {
+    // What `docker build` would copy: each COPY source, less what .dockerignore leaves out.
+    for (const [, args] of ins.filter(([k]) => k === 'COPY')) {
+      const parts = args.split(/\s+/).filter((p) => !p.startsWith('--'));
+      const dest = parts.at(-1)!;
+      for (const src of parts.slice(0, -1)) {
+        const to = join(image, dest.endsWith('/') && !src.endsWith('/') ? join(dest, src) : dest);
+        cpSync(join(root, src), to, {
+          recursive: true,
+          filter: (from) => !ignored.some((g) => matchesGlob(relative(root, from), g)),
+        });
+      }
+    }
+    assert.ok(!existsSync(join(image, 'packages', 'cli', 'node_modules')), 'node_modules is not copied');
+    // The recipe's install, as written (the cache the checkout's install filled serves it).
+    const npmRun = ins.find(([k, v]) => k === 'RUN' && v.startsWith('npm ci'));
+    assert.ok(npmRun, 'the image installs with npm ci');
+    const npmArgs = npmRun[1].split('&&')[0].trim().split(/\s+/).slice(1);
+    const npm = join(dirname(process.execPath), 'npm');
+    await promisify(execFile)(existsSync(npm) ? npm : 'npm', [...npmArgs, '--prefer-offline'], {
+      cwd: image,
+      env: { ...process.env, NODE_ENV: 'production', PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+      timeout: 180_000,
+    });
+    const entrypoint = JSON.parse(ins.find(([k]) => k === 'ENTRYPOINT')![1]) as string[];
+    const cmd = JSON.parse(ins.find(([k]) => k === 'CMD')![1]) as string[];
+    const bin = join(image, entrypoint[1].slice(workdir.length + 1));
+    await joins(
+      [process.execPath, bin, ...entrypoint.slice(2), ...cmd],
+      { DLT_SERVER: server.url, DLT_TOKEN: token, DLT_REGION: 'image', NODE_ENV: 'production' },
+      'image',
+    );
+  } finally {
+    await rm(image, { recursive: true, force: true });
+  }
 });
