@@ -132,3 +132,22 @@ test('a 1 s stall shows in the open model p99 (from the intended time), not in t
   assert.ok(percentile(closed, 99) < 100, `closed p99 ${percentile(closed, 99)} ms`);
   assert.ok(Math.max(...closed) >= 950, 'the closed model did meet the stall');
 });
+
+test('an arrival-rate executor lasts its whole duration, not until its last arrival (k6)', async (t) => {
+  const server = await target();
+  t.after(() => server.close());
+  const sink = new CollectingSink();
+  // 2 per second for 1.3 s: arrivals at 0, 500 and 1000 ms, then 300 ms with none due.
+  const spec = {
+    ...specBase,
+    executor: 'constant-arrival-rate',
+    rate: 2,
+    timeUnitMs: 1000,
+    durationMs: 1300,
+    preAllocatedVus: 1,
+    maxVus: 1,
+  } as const;
+  const result = await runTest(oneExecutor(spec, getOnce(server.url)), { sink });
+  assert.equal(server.count(), 3, 'arrivals at 0, 500 and 1000 ms');
+  assert.ok(result.endedAt - result.startedAt >= 1290, `ended after ${result.endedAt - result.startedAt} ms`);
+});

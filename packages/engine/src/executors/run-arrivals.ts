@@ -12,8 +12,8 @@ import type { ExecutorEnv } from './executor-env.ts';
  * arrival that is due (late ones too, with their intended time, so the lateness is measured),
  * and sleeps until the next one; timers have ms granularity, so at high rates each wake starts
  * a few. With no free VU and the pool at its maximum, an arrival is dropped. After the last
- * arrival it waits for running iterations, interrupting them `gracefulStopMs` after
- * `regularMs` or when the signal aborts.
+ * arrival it waits for the end of `regularMs` and for running iterations, interrupting them
+ * `gracefulStopMs` after `regularMs` or when the signal aborts.
  */
 export async function runArrivals(
   env: ExecutorEnv,
@@ -48,6 +48,10 @@ export async function runArrivals(
     }
     const rest = env.signal.aborted ? 0 : countRest(offsets, next);
     if (rest > 0) env.sink.recordDropped(scenario, rest);
+    // The executor lasts its whole duration, as in k6, even when its last arrival came earlier
+    // (at low rates), so its req/s is over the time it was meant to take.
+    const left = regularMs - (performance.now() - t0);
+    if (left > 0 && !env.signal.aborted) await alarm.wait(left);
     await running.idle();
   } finally {
     clearTimeout(hard);
