@@ -61,7 +61,9 @@ export function when(iso: unknown): string {
 export function signed(v: number | null | undefined, unit = ''): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   const sign = v > 0 ? '+' : v < 0 ? '−' : '±';
-  return `${sign}${num(Math.abs(v), 2)}${unit}`;
+  const a = Math.abs(v);
+  // As many decimals as help: +1,003 %, +38.4 ms, −0.28 %.
+  return `${sign}${num(a, a >= 100 ? 0 : a >= 10 ? 1 : 2)}${unit}`;
 }
 
 /**

@@ -143,6 +143,9 @@ describe('formats', () => {
     assert.equal(duration(3_725_000), '1h 2m');
     assert.equal(signed(-3, ' ms'), '−3 ms');
     assert.equal(signed(null), '–');
+    assert.equal(signed(1003.35, ' %'), '+1,003 %');
+    assert.equal(signed(38.44, ' ms'), '+38.4 ms');
+    assert.equal(signed(-0.284, ' %'), '−0.28 %');
   });
 
   test("a threshold's observed value is in its metric's unit", () => {

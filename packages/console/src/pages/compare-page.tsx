@@ -269,7 +269,8 @@ function Headline({ run, base }: { run: TestRun; base: TestRun }) {
     const all = Object.values(summaryOf(r)?.thresholds ?? {});
     if (all.length === 0) return 'none set';
     const failed = all.filter((o) => !o.ok).length;
-    return failed ? `${failed} of ${all.length} failed` : `all ${all.length} passed`;
+    if (failed) return `${failed} of ${all.length} failed`;
+    return all.length === 1 ? 'passed' : `all ${all.length} passed`;
   };
   return (
     <table className="grid compact">
