@@ -8,10 +8,15 @@
 export interface Backoff {
   readonly baseMs: number;
   readonly maxMs: number;
+  /**
+   * The cap of a reconnect's wait while the agent runs a task (default 2 s): the server gives a
+   * task's agent 10 s to come back, and a 15 s wait would miss that long after the network is back.
+   */
+  readonly busyMaxMs?: number;
 }
 
-/** The default for reconnects and uploads: 250 ms doubling up to 15 s. */
-export const defaultBackoff: Backoff = { baseMs: 250, maxMs: 15_000 };
+/** The default for reconnects and uploads: 250 ms doubling up to 15 s (2 s while busy). */
+export const defaultBackoff: Backoff = { baseMs: 250, maxMs: 15_000, busyMaxMs: 2_000 };
 
 /** How long to wait before attempt `attempt` (0 is the first retry); `random` is in [0, 1). */
 export function backoffMs(

@@ -31,6 +31,8 @@ export interface ChannelOptions {
   readonly onRefused: (reason: string) => void;
   readonly log: (line: string) => void;
   readonly backoff?: Backoff;
+  /** Whether tasks are running: reconnects then wait at most `backoff.busyMaxMs`. */
+  readonly busy?: () => boolean;
   /** How often to probe the connection, ms (default 5 s); two missed probes drop it. */
   readonly heartbeatMs?: number;
   /** Most messages kept while away (default 20,000); the oldest snapshots go first. */
@@ -185,7 +187,9 @@ export class ControlChannel {
     const was = this.#welcomed;
     this.#welcomed = false;
     if (this.#closed) return;
-    const wait = backoffMs(this.#attempt++, this.#o.backoff ?? defaultBackoff);
+    const b = this.#o.backoff ?? defaultBackoff;
+    const cap = this.#o.busy?.() ? Math.min(b.maxMs, b.busyMaxMs ?? 2_000) : b.maxMs;
+    const wait = backoffMs(this.#attempt++, { ...b, maxMs: cap });
     // 1009 and 4000-4999 are the server's reasons (too big, a message refused, silence).
     const why =
       code === 1009 || (code >= 4000 && code < 5000)

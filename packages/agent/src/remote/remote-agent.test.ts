@@ -213,6 +213,29 @@ test('after a dropped connection the agent comes back, carries on, and sends the
   await agent.exit;
 });
 
+test('while a task runs, a reconnect waits at most busyMaxMs (the server waits 10 s for a lost agent)', async (t) => {
+  await using target = await startTarget();
+  await using hub = await TestHub.start();
+  const agent = startAgent(t, hub, { backoff: { baseMs: 100, maxMs: 60_000, busyMaxMs: 400 } });
+  await hub.until(() => hub.of('hello').length > 0);
+  hub.send({ type: 'assign', task: task(target.url, '5s'), clockOffsetMs: 0 });
+  await hub.until(() => hub.of('ready').length > 0);
+  hub.send({ type: 'start', taskId: 'task-1', atServerMs: Date.now() });
+  await hub.until(() => hub.of('snapshot').length > 0, 5_000, 'a snapshot');
+  hub.closedUntil = Date.now() + 2_000;
+  hub.drop();
+  await hub.until(() => hub.heard.find((h) => h.connection === 2 && h.message.type === 'hello'), 10_000, 'back');
+  // Unbounded, the fourth wait would be 400-800 ms, the fifth 800-1,600.
+  const waits = agent.logs.flatMap((l) => /reconnecting in (\d+) ms/.exec(l)?.slice(1) ?? []).map(Number);
+  assert.ok(waits.length >= 4, `waits ${waits}`);
+  assert.ok(
+    waits.every((w) => w <= 400),
+    `waits ${waits}`,
+  );
+  agent.stop.abort();
+  await agent.exit;
+});
+
 test('stopping the agent interrupts its task and uploads the result before it exits', async (t) => {
   await using target = await startTarget();
   await using hub = await TestHub.start();

@@ -81,6 +81,7 @@ class RemoteAgent {
       onRefused: (reason) => void this.#stop({ kind: 'refused', reason }),
       log: this.#log,
       backoff: options.backoff,
+      busy: () => this.#tasks.size > 0,
       heartbeatMs: options.heartbeatMs,
     });
   }
