@@ -130,6 +130,27 @@ test('list and create: JSON for scripts, create only saves, a bad body exits 2 n
   assert.match(refused.stderr, /testTaskConfigs/);
 });
 
+test('list shows when a scheduled test runs next', async () => {
+  const scheduled = await client.createScenario({
+    testName: 'nightly',
+    testDescription: 'scheduled from the list test',
+    testType: 'simple',
+    testTaskConfigs: [{ region: 'local', taskCount: 1, concurrency: 1 }],
+    testScenario: {
+      execution: [{ 'hold-for': '1s', scenario: 's' }],
+      scenarios: { s: { requests: ['http://127.0.0.1:9/'] } },
+    },
+    cronValue: '0 3 * * *',
+    scheduleTimezone: 'Europe/Paris',
+  });
+  const nextRun = (await client.getScenario(scheduled.testId, { history: false })).nextRun as string;
+  assert.match(nextRun, /T0[12]:00:00\.000Z$/);
+  const table = await runDlt(['tests', 'list', ...auth()]);
+  assert.match(table.stdout, /next run/);
+  assert.match(table.stdout, new RegExp(`${scheduled.testId}\\s+nightly\\s+scheduled\\s+0\\s+-\\s+${nextRun}`));
+  await client.deleteScenario(scheduled.testId);
+});
+
 const badArgs: [name: string, args: string[], message: RegExp][] = [
   ['no server', ['tests', 'list'], /--server: is required/],
   ['no ID', ['tests', 'cancel', '--server', 'http://127.0.0.1:9'], /expected one ID/],

@@ -233,9 +233,16 @@ const subcommands: Record<Sub, Run> = {
       .filter(Boolean);
     const { Items } = await client.listScenarios({ tags });
     if (v.json) return print(Items);
-    const rows = Items.map((t) => [t.testId, t.testName, t.status, String(t.totalTestRuns ?? 0), t.startTime ?? '-']);
+    const rows = Items.map((t) => [
+      t.testId,
+      t.testName,
+      t.status,
+      String(t.totalTestRuns ?? 0),
+      t.startTime || '-',
+      typeof t.nextRun === 'string' ? t.nextRun : '-',
+    ]);
     process.stdout.write(
-      rows.length === 0 ? 'no tests\n' : renderTable(['id', 'name', 'status', 'runs', 'last run'], rows),
+      rows.length === 0 ? 'no tests\n' : renderTable(['id', 'name', 'status', 'runs', 'last run', 'next run'], rows),
     );
     return exitCodes.ok;
   },
