@@ -54,7 +54,8 @@ async function saved(download: Promise<Download>): Promise<string> {
 
 test('sign-in refuses a wrong password, then keeps the session over a reload', async () => {
   await page.goto('/');
-  await page.fill('#username', 'admin');
+  await page.locator('#username:focus').waitFor();
+  await page.keyboard.type('admin');
   await page.fill('#password', 'not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText('Wrong username or password.').waitFor();

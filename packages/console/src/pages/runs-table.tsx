@@ -122,83 +122,89 @@ export function RunsTable({
             <Empty>No runs yet.</Empty>
           ) : (
             <>
-              <table className="grid">
-                <thead>
-                  <tr>
-                    {editor && (
-                      <th>
-                        <span className="sr-only">Select</span>
-                      </th>
-                    )}
-                    <th>Started</th>
-                    <th>Status</th>
-                    <th className="num">Requests</th>
-                    <th className="num">Success</th>
-                    <th className="num">req/s</th>
-                    <th className="num">Mean</th>
-                    <th className="num">p50</th>
-                    <th className="num">p95</th>
-                    <th className="num">p99</th>
-                    <th className="num">Max</th>
-                    <th>Baseline</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {p.testRuns.map((r) => {
-                    const isBase = r.testRunId === baselineId;
-                    return (
-                      <tr key={r.testRunId} className={isBase ? 'baseline' : undefined}>
-                        {editor && (
+              <div className="scroll-x">
+                <table className="grid">
+                  <thead>
+                    <tr>
+                      {editor && (
+                        <th>
+                          <span className="sr-only">Select</span>
+                        </th>
+                      )}
+                      <th>Started</th>
+                      <th>Status</th>
+                      <th className="num">Requests</th>
+                      <th className="num">Success</th>
+                      <th className="num">req/s</th>
+                      <th className="num">Mean</th>
+                      <th className="num">p50</th>
+                      <th className="num">p95</th>
+                      <th className="num">p99</th>
+                      <th className="num">Max</th>
+                      <th>Baseline</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {p.testRuns.map((r) => {
+                      const isBase = r.testRunId === baselineId;
+                      return (
+                        <tr key={r.testRunId} className={isBase ? 'baseline' : undefined}>
+                          {editor && (
+                            <td>
+                              <input
+                                type="checkbox"
+                                aria-label={`Select run ${r.testRunId}`}
+                                checked={selected.has(r.testRunId)}
+                                disabled={isBase}
+                                title={
+                                  isBase ? 'The baseline cannot be deleted; set another baseline first' : undefined
+                                }
+                                onChange={() => toggle(r.testRunId)}
+                              />
+                            </td>
+                          )}
                           <td>
-                            <input
-                              type="checkbox"
-                              aria-label={`Select run ${r.testRunId}`}
-                              checked={selected.has(r.testRunId)}
-                              disabled={isBase}
-                              title={isBase ? 'The baseline cannot be deleted; set another baseline first' : undefined}
-                              onChange={() => toggle(r.testRunId)}
-                            />
+                            <Link to={{ name: 'run', testId, runId: r.testRunId }}>{when(r.startTime)}</Link>
                           </td>
-                        )}
-                        <td>
-                          <Link to={{ name: 'run', testId, runId: r.testRunId }}>{when(r.startTime)}</Link>
-                        </td>
-                        <td>
-                          <StatusBadge status={r.status} />
-                        </td>
-                        <td className="num">{num(r.requests)}</td>
-                        <td className="num">{successOf(r) === undefined ? '–' : `${num(successOf(r))} %`}</td>
-                        <td className="num">{num(r.requestsPerSecond, 1)}</td>
-                        <td className="num">{ms(r.avgResponseTime)}</td>
-                        <td className="num">{ms(r.percentiles?.p50)}</td>
-                        <td className="num">{ms(r.percentiles?.p95)}</td>
-                        <td className="num">{ms(r.percentiles?.p99)}</td>
-                        <td className="num">{ms(r.percentiles?.p100)}</td>
-                        <td>
-                          {isBase ? (
-                            <span className="baseline-mark" title="The baseline other runs are compared with">
-                              ★ baseline
-                            </span>
-                          ) : r.status === 'complete' ? (
-                            <span className="row-actions">
-                              {editor && (
-                                <button
-                                  type="button"
-                                  className="link"
-                                  onClick={() => void act(() => client.putBaseline(testId, r.testRunId))}
-                                >
-                                  Set baseline
-                                </button>
-                              )}
-                              {baselineId && <Link to={{ name: 'compare', testId, runId: r.testRunId }}>Compare</Link>}
-                            </span>
-                          ) : null}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+                          <td>
+                            <StatusBadge status={r.status} />
+                          </td>
+                          <td className="num">{num(r.requests)}</td>
+                          <td className="num">{successOf(r) === undefined ? '–' : `${num(successOf(r))} %`}</td>
+                          <td className="num">{num(r.requestsPerSecond, 1)}</td>
+                          <td className="num">{ms(r.avgResponseTime)}</td>
+                          <td className="num">{ms(r.percentiles?.p50)}</td>
+                          <td className="num">{ms(r.percentiles?.p95)}</td>
+                          <td className="num">{ms(r.percentiles?.p99)}</td>
+                          <td className="num">{ms(r.percentiles?.p100)}</td>
+                          <td>
+                            {isBase ? (
+                              <span className="baseline-mark" title="The baseline other runs are compared with">
+                                ★ baseline
+                              </span>
+                            ) : r.status === 'complete' ? (
+                              <span className="row-actions">
+                                {editor && (
+                                  <button
+                                    type="button"
+                                    className="link"
+                                    onClick={() => void act(() => client.putBaseline(testId, r.testRunId))}
+                                  >
+                                    Set baseline
+                                  </button>
+                                )}
+                                {baselineId && (
+                                  <Link to={{ name: 'compare', testId, runId: r.testRunId }}>Compare</Link>
+                                )}
+                              </span>
+                            ) : null}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
               <nav className="pager" aria-label="Run pages">
                 <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
                   ‹ Newer

@@ -35,6 +35,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
         <label htmlFor="username">Username</label>
         <input
           id="username"
+          // biome-ignore lint/a11y/noAutofocus: a sign-in page's only task starts here
+          autoFocus
           autoComplete="username"
           value={username}
           onChange={(e) => setUsername(e.target.value)}
