@@ -353,7 +353,7 @@ test('copy a test with a schedule: a past date is refused beside its field; a cr
   await nav('Tests').click();
   await page.getByRole('link', { name: 'Checkout API' }).click();
   await page.getByRole('link', { name: 'Copy', exact: true }).click();
-  await page.getByRole('heading', { name: 'Copy of a test' }).waitFor();
+  await page.getByRole('heading', { name: 'Copy of Checkout API' }).waitFor();
   assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Checkout API (copy)');
   await page.getByLabel('Name', { exact: true }).fill('Checkout nightly');
   await page.getByLabel('When').selectOption('once');

@@ -175,7 +175,12 @@ function FormBody({
   const leftOut = useMemo(() => (stored ? formLeavesOut(stored.testScenario, stored.testType) : []), [stored]);
   // With a schedule the server schedules the test instead of running it; saving is scheduling.
   const scheduling = form.schedule.kind !== 'none';
-  const title = mode === 'new' ? 'New test' : mode === 'copy' ? 'Copy of a test' : `Edit ${stored?.testName ?? ''}`;
+  const title =
+    mode === 'new'
+      ? 'New test'
+      : mode === 'copy'
+        ? `Copy of ${stored?.testName ?? 'a test'}`
+        : `Edit ${stored?.testName ?? ''}`;
   return (
     <form className="test-form" onSubmit={onSubmit} noValidate>
       <div className="page-head">
