@@ -5,6 +5,7 @@
  * the target counted, the plain output shows a line a second and the results, and --help works.
  */
 import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,6 +21,8 @@ let target: Target;
 let client: DltClient;
 let token = '';
 let dir = '';
+let far: ChildProcess | undefined;
+const auth = () => ({ authorization: `Bearer ${token}` });
 
 before(async () => {
   target = await startTarget();
@@ -36,8 +39,23 @@ before(async () => {
   });
   token = (await admin.createToken({ name: 'watch', role: 'viewer' })).token;
   client = admin;
+  // A second region: an agent that dials in, as one elsewhere would.
+  const agentToken = (await admin.createToken({ name: 'far', role: 'agent' })).token;
+  far = spawn(
+    process.execPath,
+    [bin, 'agent', '--server', server.url, '--token', agentToken, '--region', 'far', '--name', 'far-1', '-q'],
+    { stdio: 'ignore' },
+  );
+  for (let i = 0; i < 300; i++) {
+    const { regions } = (await (await fetch(`${server.url}/api/regions`, { headers: auth() })).json()) as {
+      regions: { region: string; freeSlots: number }[];
+    };
+    if (regions.some((r) => r.region === 'far' && r.freeSlots > 0)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 });
 after(async () => {
+  far?.kill('SIGKILL');
   await server.close();
   await target[Symbol.asyncDispose]();
   await rm(dir, { recursive: true, force: true });
@@ -55,7 +73,10 @@ test('a late watcher gets every second; the seconds add up to the results and to
     testDescription: 'followed live by dlt tests watch',
     testType: 'simple',
     fileType: 'none',
-    testTaskConfigs: [{ region: 'local', taskCount: 2, concurrency: 2 }],
+    testTaskConfigs: [
+      { region: 'local', taskCount: 2, concurrency: 2 },
+      { region: 'far', taskCount: 1, concurrency: 2 },
+    ],
     testScenario: {
       execution: [{ concurrency: 2, 'hold-for': '2500ms', scenario: 's' }],
       scenarios: { s: { 'think-time': '10ms', requests: [`${target.url}/watched`] } },
@@ -78,7 +99,10 @@ test('a late watcher gets every second; the seconds add up to the results and to
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
-  const seconds = new Map<number, { totals: { requests: number } }>();
+  const seconds = new Map<
+    number,
+    { totals: { requests: number }; regions: Record<string, { totals: { requests: number } }> }
+  >();
   for (const e of events) if (e.event === 'second') seconds.set(e.at, e);
   assert.equal(events.at(-1).status, 'complete');
   const live = [...seconds.values()].reduce((n, s) => n + s.totals.requests, 0);
@@ -87,6 +111,12 @@ test('a late watcher gets every second; the seconds add up to the results and to
   assert.ok(total > 50, `only ${total} requests`);
   assert.equal(live, total, 'the live seconds add up to the final total');
   assert.equal(total, target.hits.get('/watched'), 'and to what the target counted');
+  for (const region of ['local', 'far']) {
+    const inRegion = [...seconds.values()].reduce((n, s) => n + (s.regions[region]?.totals.requests ?? 0), 0);
+    const result = done.results?.[region]?.throughput;
+    assert.ok(Number(result) > 0, `${region}: ${result}`);
+    assert.equal(inRegion, Number(result), `the live seconds of ${region} add up to its result`);
+  }
   assert.ok(seconds.size >= 3, `${seconds.size} seconds`);
 
   assert.equal(plain.code, 0, plain.stderr);
@@ -95,6 +125,17 @@ test('a late watcher gets every second; the seconds add up to the results and to
   assert.match(lines[0], /vus\s+\d+\s+req\/s\s+[\d,.]+\s+p95/);
   assert.match(plain.stdout, new RegExp(`test ${started.testId} run ${done.testRunId}: complete`));
   assert.match(plain.stdout, /tasks started within [\d.]+\s?(µs|ms) of each other/);
+  assert.ok(
+    lines.some((l) => / \| far [\d,.]+\/s p95 .* \| local /.test(l)),
+    'each region on the live line',
+  );
+  const table = plain.stdout.slice(plain.stdout.indexOf('region  '));
+  assert.match(table, /^region\s+requests\s+fail/, 'the results have a table of regions');
+  for (const region of ['far', 'local'])
+    assert.match(
+      table,
+      new RegExp(`\\n${region}\\s+${Number(done.results?.[region]?.throughput).toLocaleString('en-US')}\\s`),
+    );
 });
 
 test('watching a test that never ran says so', async () => {

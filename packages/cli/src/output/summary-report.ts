@@ -45,7 +45,16 @@ function counts(title: string, map: Readonly<Record<string, number>>): string | 
   return `${title}: ${entries.map(([k, v]) => `${k} × ${formatCount(v)}`).join(', ')}`;
 }
 
-/** Renders the summary as the text people read at the end of a run. */
+/** A server run's regions, each merged on its own; absent from `dlt run`'s summary. */
+function regionTable(summary: RunSummary, paint: Painter): string[] {
+  const regions = Object.entries((summary as { regions?: Readonly<Record<string, RunSummary>> }).regions ?? {});
+  if (regions.length < 2) return [];
+  regions.sort((a, b) => a[0].localeCompare(b[0]));
+  const rows = regions.map(([name, r]) => row(name, r.totals, paint));
+  return ['', renderTable(['region', ...header.slice(1)], rows)];
+}
+
+/** Renders the summary as the text people read at the end of a run (and each region of a server run's). */
 export function renderSummary(summary: RunSummary, paint: Painter): string {
   const labels = Object.entries(summary.labels).sort((a, b) => a[0].localeCompare(b[0]));
   const rows = labels.map(([name, s]) => row(name, s, paint));
@@ -56,6 +65,7 @@ export function renderSummary(summary: RunSummary, paint: Painter): string {
     '',
     paint.bold(`response time (from the intended send time to the last byte), ${formatClock(summary.durationMs)}`),
     renderTable(header, rows),
+    ...regionTable(summary, paint),
     '',
     `requests ${formatCount(t.requests)}  failed ${formatCount(t.failures)} (${failPct.toFixed(2)}%)  ` +
       `iterations ${formatCount(summary.iterations)}${summary.droppedIterations > 0 ? paint.yellow(`  dropped ${formatCount(summary.droppedIterations)}`) : ''}  ` +
