@@ -66,6 +66,23 @@ test('a seed-style definition running a plan: its execution sets the load, its t
   );
 });
 
+test('dlt run plan.jmx -c 1 -i 2: the command line replaces the plan’s load, with k6’s meaning', async () => {
+  await using target = await startTarget();
+  const r = await runDlt([
+    'run',
+    join(fixtures, 'jmx', 'http-basics.jmx'),
+    '-Jhost=127.0.0.1',
+    `-Jport=${portOf(target.url)}`,
+    '-c',
+    '1',
+    '-i',
+    '2',
+    '-q',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(target.total(), 6, '2 iterations of the 3 samplers, not 2 threads × 3 loops');
+});
+
 test('dlt run bundle.zip: the plan and its CSV files from the zip', async () => {
   await using target = await startTarget();
   const r = await runDlt([
