@@ -141,6 +141,8 @@ test('the form checks fields as they are typed; Save and run opens the live view
 test('the results show the merged numbers (equal to what the target served), charts and downloads', async () => {
   await waitForStatus('complete');
   await page.getByText('Response time distribution').waitFor();
+  // What the run was asked to do, under its title.
+  assert.match((await page.locator('.run-settings').textContent()) ?? '', /hold for 8s.*local: 2 tasks × 2 users/);
   state.hitsAfterFirst = rig.target.hits();
   assert.equal(await stat('Requests'), state.hitsAfterFirst, 'every request the target served is counted once');
   assert.equal(

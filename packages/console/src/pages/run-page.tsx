@@ -16,6 +16,7 @@ import { useApi } from '../components/use-api.ts';
 import { duration, ms, num, when } from '../lib/format.ts';
 import { type LivePoint, LiveSeries } from '../lib/live-series.ts';
 import { plannedMs } from '../lib/plan-length.ts';
+import { loadText, regionsText } from '../lib/settings-text.ts';
 import { RunResults } from './run-results.tsx';
 
 export interface TaskView {
@@ -324,6 +325,10 @@ export function RunPage({ testId, runId }: { testId: string; runId: string }) {
               <p className="muted">
                 <code>{r.testRunId}</code>
                 {r.endTime ? ` · ended ${when(r.endTime)}` : ''}
+              </p>
+              {/* What this run was asked to do, as it was then (the test may have been edited since). */}
+              <p className="muted small run-settings">
+                {[loadText(r.testScenario), regionsText(r.testTaskConfigs)].filter(Boolean).join(' · ')}
               </p>
             </div>
             {!isActive(r.status) && r.status === 'complete' && (

@@ -14,8 +14,9 @@ import { isActive, StatusBadge } from '../components/status-badge.tsx';
 import { palette, TimeChart } from '../components/time-chart.tsx';
 import { useApi } from '../components/use-api.ts';
 import { download } from '../lib/download.ts';
-import { num, plural, typeName, when } from '../lib/format.ts';
+import { num, typeName, when } from '../lib/format.ts';
 import { describeSchedule } from '../lib/schedule-form.ts';
+import { loadText, regionsText, requestsText } from '../lib/settings-text.ts';
 import { navigate } from '../router.ts';
 import { TaskTable, type TaskView } from './run-page.tsx';
 import { RunsTable } from './runs-table.tsx';
@@ -143,43 +144,16 @@ function Schedule({
   );
 }
 
-/** One setting of the load model as a reader says it: `hold for 40s`, `40 req/s per task`. */
-function loadPart(key: string, v: unknown): string {
-  const value = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (key === 'throughput') return `${value} req/s per task`;
-  return `${key.replace(/-/g, ' ')} ${value}`;
-}
-
-/** The requests of a simple test, `GET https://…`, from every scenario of its Taurus document. */
-function requestsOf(s: Scenario): string[] {
-  const scenarios = ((s.testScenario as { scenarios?: unknown }).scenarios ?? {}) as Record<string, unknown>;
-  return Object.values(scenarios).flatMap((sc) => {
-    const reqs = (sc as { requests?: unknown }).requests;
-    return (Array.isArray(reqs) ? reqs : []).map((r) =>
-      typeof r === 'string' ? `GET ${r}` : `${String(r?.method ?? 'GET')} ${String(r?.url ?? '')}`,
-    );
-  });
-}
-
 const shownRequests = 5;
 
 function Settings({ s }: { s: Scenario }) {
-  const requests = s.testType === 'simple' ? requestsOf(s) : [];
-  const exec = ((s.testScenario as { execution?: unknown[] }).execution ?? []) as Record<string, unknown>[];
+  const requests = s.testType === 'simple' ? requestsText(s.testScenario) : [];
   const thresholds = Object.entries(
     ((s.testScenario as { thresholds?: unknown }).thresholds ?? {}) as Record<string, unknown>,
   ).flatMap(([metric, v]) =>
     (Array.isArray(v) ? v : [v]).map((e) => `${metric}: ${typeof e === 'string' ? e : JSON.stringify(e)}`),
   );
-  // A Taurus item's concurrency is replaced by each task's, so it is not shown.
-  const load = exec
-    .map((e) =>
-      Object.entries(e)
-        .filter(([k]) => k !== 'scenario' && !(k === 'concurrency' && e.executor === undefined))
-        .map(([k, v]) => loadPart(k, v))
-        .join(', '),
-    )
-    .join(' · ');
+  const load = loadText(s.testScenario);
   return (
     <dl className="settings">
       <dt>Type</dt>
@@ -216,11 +190,7 @@ function Settings({ s }: { s: Scenario }) {
       <dt>Load</dt>
       <dd>{load || '–'}</dd>
       <dt>Regions</dt>
-      <dd>
-        {s.testTaskConfigs
-          .map((c) => `${c.region}: ${plural(c.taskCount, 'task')} × ${plural(c.concurrency, 'user')}`)
-          .join(' · ')}
-      </dd>
+      <dd>{regionsText(s.testTaskConfigs)}</dd>
       <dt>Thresholds</dt>
       <dd>
         {thresholds.length
