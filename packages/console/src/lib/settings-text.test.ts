@@ -10,6 +10,7 @@ const doc = {
 
 test('the Taurus load in words, without the concurrency each task replaces', () => {
   assert.equal(loadText(doc), 'ramp up 5s, hold for 40s, 40 req/s per task');
+  assert.equal(loadText({ execution: [{ 'ramp-up': '0s', 'hold-for': '1m' }] }), 'hold for 1m');
 });
 
 test('an executor keeps its own options, users included', () => {

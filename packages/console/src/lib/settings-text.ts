@@ -22,6 +22,8 @@ export function loadText(doc: unknown): string {
     .map((e) =>
       Object.entries(e)
         .filter(([k]) => k !== 'scenario' && !(k === 'concurrency' && e.executor === undefined))
+        // No ramp-up says nothing worth reading.
+        .filter(([k, v]) => !(k === 'ramp-up' && (v === 0 || v === '0' || v === '0s')))
         .map(([k, v]) => loadPart(k, v))
         .join(', '),
     )
