@@ -338,9 +338,17 @@ function FormBody({
             </button>
           </>
         )}
+        {/* The bar sits by the file field, far above: say here, where Save was pressed, that it is uploading. */}
+        {busy && progress !== undefined && progress < 1 ? (
+          <span className="muted small" role="status">
+            Uploading {file?.name}: {Math.round(progress * 100)} %
+          </span>
+        ) : null}
         {submitted && (Object.keys(local).length > 0 || fileError) ? (
           <span className="error-text" role="status">
-            {Object.keys(local).length + (fileError ? 1 : 0)} field(s) need attention.
+            {Object.keys(local).length + (fileError ? 1 : 0) === 1
+              ? '1 field needs attention.'
+              : `${Object.keys(local).length + (fileError ? 1 : 0)} fields need attention.`}
           </span>
         ) : null}
       </div>
