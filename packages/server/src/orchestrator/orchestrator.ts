@@ -589,10 +589,27 @@ export class Orchestrator {
     });
   }
 
+  /**
+   * Stops the orchestrator. Local agents stop with the server, so a run with tasks on them ends
+   * `failed`, saying why, with what they upload as they stop; agents elsewhere carry on and their
+   * runs resume when a server is back.
+   */
   async close(): Promise<void> {
+    const local = new Set(
+      (this.#d.launchers ?? []).filter((l) => (l.kind ?? 'local') === 'local').flatMap((l) => l.regions),
+    );
+    const cut = [...this.#active.values()].filter(
+      (a) => !isTerminal(a.run.status) && !a.ending && a.all().some((t) => local.has(t.region) && !t.resultStored),
+    );
+    for (const a of cut) {
+      await this.#fail(a, 'the server was stopped during the run, and its local agents with it').catch((e) =>
+        this.#log(`run ${a.runId}: ${(e as Error).message}`),
+      );
+    }
+    await Promise.all((this.#d.launchers ?? []).map((l) => l.close()));
+    for (const a of cut) await this.#remerge(a.runId).catch(() => {});
     for (const a of this.#active.values()) a.clearTimers();
     this.#active.clear();
-    await Promise.all((this.#d.launchers ?? []).map((l) => l.close()));
   }
 
   /** Moves the run's status (compare-and-set) and tells live listeners. */
