@@ -294,6 +294,7 @@ test('jsr223-scripts.jmx: JSR223 and BeanShell samplers, pre- and post-processor
     assert.equal(q.shout, 'ALL FINE');
     assert.equal(q.n, '42');
     assert.equal(q.greeting, `hi ${q.user}`);
+    assert.equal(q.tpl, '/api-42', 'variables in a script are put in before it runs, as JMeter does');
     assert.ok(Number(q.stamp) >= before && Number(q.stamp) <= Date.now());
   }
   assert.equal(target.received.length, 4, 'the JSR223 sampler sends nothing');

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { HttpResponse } from '@dlt/model';
 import { bodyText } from './response-fields.ts';
 import type { Thread } from './scope.ts';
+import { compileTemplate } from './template.ts';
 
 /** What a script sees: the thread, and for a post-processor the sample just taken. */
 export interface ScriptEnv {
@@ -361,9 +362,27 @@ export function scriptOf(
     return undefined;
   }
   let refused = false;
-  const script = compileGroovy(text, (message) => {
+  const refuse = (message: string) => {
     refused = true;
     complain(message, 'dlt runs the simple statements plans use: vars/props get and put, log, time, UUIDs, prev');
-  });
-  return refused ? undefined : script;
+  };
+  if (!text.includes('${')) {
+    const script = compileGroovy(text, refuse);
+    return refused ? undefined : script;
+  }
+  // JMeter puts the values of `${…}` into the script's text before the script runs: the text is
+  // a template, and each text it gives is read once. Checked here with every `${…}` as 0.
+  compileGroovy(text.replace(/\$\{[^}]*\}/g, '0'), refuse);
+  const template = compileTemplate(text, (m) => refuse(m));
+  if (refused) return undefined;
+  const compiled = new Map<string, Script>();
+  return (env) => {
+    const source = template(env.t);
+    let script = compiled.get(source);
+    if (script === undefined) {
+      script = compileGroovy(source, () => {});
+      if (compiled.size < 100) compiled.set(source, script);
+    }
+    script(env);
+  };
 }
