@@ -128,6 +128,11 @@ test('the form checks fields as they are typed; Save and run opens the live view
   await page.getByRole('tab', { name: 'local' }).waitFor({ timeout: 10_000 });
   await page.getByText('Requests per second by region').waitFor();
   await rig.shot(page, '03-live');
+  // The keyboard moves between regions: Right from "All regions" chooses the next one.
+  await page.getByRole('tab', { name: 'All regions' }).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getByRole('tab', { selected: true }).count(), 1);
+  assert.notEqual(await page.getByRole('tab', { selected: true }).textContent(), 'All regions');
   await page.getByRole('tab', { name: remoteRegion }).click();
   await page.getByText(`${remoteRegion}: requests per second`).waitFor();
   assert.equal(

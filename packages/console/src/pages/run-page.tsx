@@ -4,7 +4,7 @@
  * time; cancel); once it has ended, its results.
  */
 import { type RunLiveEvent, type TestRun, terminalStatuses } from '@dlt/client';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { canEdit } from '../api/session.ts';
 import { useConfirm } from '../components/confirm.tsx';
 import { Link } from '../components/link.tsx';
@@ -179,6 +179,7 @@ function LiveView({ run, onStatus, onCancel }: { run: TestRun; onStatus: (s: str
   const elapsed = Number.isFinite(started) ? Math.max(0, now - started) : Number.NaN;
   const planned = plannedMs(run.testScenario);
   const points = series.points(region || undefined);
+  const tabs = ['', ...series.regions()];
   const totals = series.totals();
   const last = points.at(-1);
   const tasks = (Array.isArray(run.tasks) ? run.tasks : []) as TaskView[];
@@ -218,13 +219,20 @@ function LiveView({ run, onStatus, onCancel }: { run: TestRun; onStatus: (s: str
       ) : (
         <>
           {series.regions().length > 1 && (
-            <div className="tabs" role="tablist" aria-label="Region">
-              {['', ...series.regions()].map((r) => (
+            // The tab pattern's keys: arrows move between regions, only the chosen tab is in the Tab order.
+            <div
+              className="tabs"
+              role="tablist"
+              aria-label="Region"
+              onKeyDown={(e) => tabKey(e, tabs, region, setRegion)}
+            >
+              {tabs.map((r) => (
                 <button
                   key={r}
                   type="button"
                   role="tab"
                   aria-selected={region === r}
+                  tabIndex={region === r ? 0 : -1}
                   className={region === r ? 'current' : undefined}
                   onClick={() => setRegion(r)}
                 >
@@ -239,6 +247,30 @@ function LiveView({ run, onStatus, onCancel }: { run: TestRun; onStatus: (s: str
       )}
     </section>
   );
+}
+
+/** Left/Right (and Home/End) choose the previous/next tab and move the focus with it. */
+function tabKey(
+  e: KeyboardEvent<HTMLDivElement>,
+  tabs: readonly string[],
+  current: string,
+  choose: (t: string) => void,
+) {
+  const i = tabs.indexOf(current);
+  const next =
+    e.key === 'ArrowRight'
+      ? (i + 1) % tabs.length
+      : e.key === 'ArrowLeft'
+        ? (i - 1 + tabs.length) % tabs.length
+        : e.key === 'Home'
+          ? 0
+          : e.key === 'End'
+            ? tabs.length - 1
+            : -1;
+  if (next < 0) return;
+  e.preventDefault();
+  choose(tabs[next]);
+  (e.currentTarget.children[next] as HTMLElement | undefined)?.focus();
 }
 
 function LabelTable({ series }: { series: LiveSeries }) {
