@@ -47,7 +47,7 @@ test('compileGroovy refuses what it cannot run, by line', () => {
   const { problems } = run(
     [
       'vars.put("ok", "1")',
-      'def json = new groovy.json.JsonSlurper().parseText("{}")',
+      'def f = new File("/etc/hostname")',
       'if (vars.get("x")) {',
       'vars.put("s", "hello $x")',
       'vars.put("y", Thread.currentThread().getName())',
@@ -55,7 +55,7 @@ test('compileGroovy refuses what it cannot run, by line', () => {
     ].join('\n'),
   );
   const prefixes = [
-    'line 2: creating objects (new …) is not supported',
+    'line 2: creating objects (new File) is not supported',
     'line 3: "if (vars.get("x")) {": only statements that call, declare or assign',
     'line 4: Groovy string interpolation',
     'line 5: Thread is not supported',
@@ -64,5 +64,34 @@ test('compileGroovy refuses what it cannot run, by line', () => {
   assert.equal(problems.length, prefixes.length, problems.join('\n'));
   prefixes.forEach((prefix, i) => {
     assert.ok(problems[i].startsWith(prefix), `${problems[i]} should start with ${prefix}`);
+  });
+});
+
+test('compileGroovy: JSON read with JsonSlurper, properties, indexes, size and safe navigation', () => {
+  const problems: string[] = [];
+  const script = compileGroovy(
+    [
+      'import groovy.json.JsonSlurper',
+      'def json = new JsonSlurper().parseText(vars.get("body"))',
+      'vars.put("token", json.token)',
+      'vars.put("first", json.items[0].id.toString())',
+      'vars.put("last", String.valueOf(json[\'items\'][-1].id))',
+      'vars.put("count", String.valueOf(json.items.size()))',
+      'vars.put("missing", json?.nope?.deeper)',
+      'vars.put("whole", json.meta)',
+    ].join('\n'),
+    (m) => problems.push(m),
+  );
+  const t = newThread(newGroupState('g', 1), newTestState({}));
+  t.vars.set('body', JSON.stringify({ token: 'tk', items: [{ id: 7 }, { id: 9 }], meta: { a: 1 } }));
+  script({ t });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(Object.fromEntries(t.vars), {
+    body: t.vars.get('body'),
+    token: 'tk',
+    first: '7',
+    last: '9',
+    count: '2',
+    whole: '{"a":1}',
   });
 });

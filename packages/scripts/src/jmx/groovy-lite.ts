@@ -21,7 +21,11 @@ export interface ScriptEnv {
 /** A compiled script: runs its statements in order. */
 export type Script = (env: ScriptEnv) => void;
 
-type Value = string | number | boolean | null | undefined | Obj;
+type Value = string | number | boolean | null | undefined | Obj | Json;
+/** A JSON object or array read by JsonSlurper (primitives are plain values). */
+interface Json {
+  readonly json: object;
+}
 /** A built-in object: its methods by name. */
 interface Obj {
   readonly methods: Readonly<Record<string, (args: Value[], env: ScriptEnv) => Value>>;
@@ -113,6 +117,12 @@ function statement(text: string, known: Set<string>): (env: ScriptEnv, locals: M
 
 type Token = { kind: 'str' | 'num' | 'id' | 'op'; text: string };
 
+/** Whether the next token starts an operand (so a `-` before digits is a negative number). */
+function startsOperand(out: readonly Token[]): boolean {
+  const last = out.at(-1);
+  return last === undefined || (last.kind === 'op' && last.text !== ')' && last.text !== ']');
+}
+
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
   let i = 0;
@@ -133,15 +143,18 @@ function tokenize(text: string): Token[] {
         throw new Refused('Groovy string interpolation ("…$NAME…" in double quotes) is not supported; use +');
       out.push({ kind: 'str', text: s });
       i = j + 1;
-    } else if (/[0-9]/.test(c)) {
-      const m = /^\d+(\.\d+)?[LlDdFf]?/.exec(text.slice(i)) as RegExpExecArray;
+    } else if (/[0-9]/.test(c) || (c === '-' && /[0-9]/.test(text[i + 1] ?? '') && startsOperand(out))) {
+      const m = /^-?\d+(\.\d+)?[LlDdFf]?/.exec(text.slice(i)) as RegExpExecArray;
       out.push({ kind: 'num', text: m[0].replace(/[LlDdFf]$/, '') });
       i += m[0].length;
     } else if (/[A-Za-z_$]/.test(c)) {
       const m = /^[A-Za-z_$][\w$]*/.exec(text.slice(i)) as RegExpExecArray;
       out.push({ kind: 'id', text: m[0] });
       i += m[0].length;
-    } else if ('().,+'.includes(c)) {
+    } else if (c === '?' && text[i + 1] === '.') {
+      out.push({ kind: 'op', text: '?.' });
+      i += 2;
+    } else if ('().,+[]'.includes(c)) {
       out.push({ kind: 'op', text: c });
       i++;
     } else throw new Refused(`"${c}" is not supported (only calls, strings, numbers and +)`);
@@ -184,7 +197,18 @@ function parseExpression(text: string, known: ReadonlySet<string>): Expr {
     if (t.kind === 'id') {
       if (t.text === 'true' || t.text === 'false') return () => t.text === 'true';
       if (t.text === 'null') return () => null;
-      if (t.text === 'new') throw new Refused(`creating objects (new …) is not supported in "${text}"`);
+      if (t.text === 'new') {
+        // Only the JSON reader: `new groovy.json.JsonSlurper()` or `new JsonSlurper()`.
+        let type = take().text;
+        while (peek()?.text === '.') {
+          take('.');
+          type += `.${take().text}`;
+        }
+        if (type !== 'JsonSlurper' && type !== 'groovy.json.JsonSlurper')
+          throw new Refused(`creating objects (new ${type}) is not supported in "${text}"`);
+        args();
+        return () => jsonSlurper;
+      }
       const name = t.text;
       if (builtins.has(name)) return (env) => (builtins.get(name) as (env: ScriptEnv) => Obj)(env);
       if (!known.has(name))
@@ -197,18 +221,27 @@ function parseExpression(text: string, known: ReadonlySet<string>): Expr {
   };
   const postfix = (): Expr => {
     let e = primary();
-    while (peek()?.text === '.') {
-      take('.');
+    while (peek()?.text === '.' || peek()?.text === '?.' || peek()?.text === '[') {
+      const op = take().text;
+      const target = e;
+      if (op === '[') {
+        const index = sum();
+        take(']');
+        e = (env, locals) => member(target(env, locals), index(env, locals));
+        continue;
+      }
       const name = take().text;
       const list = peek()?.text === '(' ? args() : undefined;
-      const target = e;
-      e = (env, locals) =>
-        call(
-          target(env, locals),
+      e = (env, locals) => {
+        const self = target(env, locals);
+        if (op === '?.' && (self === null || self === undefined)) return null;
+        return call(
+          self,
           name,
           list?.map((a) => a(env, locals)),
           env,
         );
+      };
     }
     return e;
   };
@@ -233,6 +266,7 @@ function plus(a: Value, b: Value): Value {
 
 function str(v: Value): string {
   if (v === null || v === undefined) return 'null';
+  if (isJson(v)) return JSON.stringify(v.json);
   if (typeof v === 'object') return Object.hasOwn(v.methods, 'toString') ? String(own(v, 'toString')?.([], noEnv)) : '';
   return String(v);
 }
@@ -244,8 +278,52 @@ function own(o: Obj, name: string): ((args: Value[], env: ScriptEnv) => Value) |
 
 const noEnv = {} as ScriptEnv;
 
+const isJson = (v: Value): v is Json => v !== null && typeof v === 'object' && 'json' in v;
+
+/** A JSON value as a script value: objects and arrays wrapped, primitives as they are. */
+function fromJson(x: unknown): Value {
+  if (x === null || x === undefined) return null;
+  if (typeof x === 'object') return { json: x };
+  return x as string | number | boolean;
+}
+
+/** `json.key`, `json['key']`, `list[0]`. */
+function member(target: Value, key: Value): Value {
+  if (!isJson(target)) throw new Error('[…] is supported on JSON values only');
+  const o = target.json as Record<string, unknown>;
+  const k = Array.isArray(o) && typeof key === 'number' && key < 0 ? o.length + key : str(key);
+  return Object.hasOwn(o, k) ? fromJson(o[k as keyof typeof o]) : null;
+}
+
+/** Methods and properties of JSON values (Groovy maps and lists). */
+function callJson(target: Json, name: string, args: Value[] | undefined): Value {
+  const o = target.json as Record<string, unknown>;
+  if (args === undefined) return Array.isArray(o) && name === 'size' ? o.length : member(target, name);
+  switch (name) {
+    case 'size':
+      return Array.isArray(o) ? o.length : Object.keys(o).length;
+    case 'get':
+      return member(target, args[0]);
+    case 'isEmpty':
+      return Array.isArray(o) ? o.length === 0 : Object.keys(o).length === 0;
+    case 'containsKey':
+      return !Array.isArray(o) && Object.hasOwn(o, str(args[0]));
+    case 'toString':
+      return str(target);
+    default:
+      throw new Error(`${name}() is not supported on JSON values`);
+  }
+}
+
+const jsonSlurper: Obj = {
+  methods: {
+    parseText: ([text]: Value[]) => fromJson(JSON.parse(str(text))),
+  },
+};
+
 /** Calls `name` on `target` (a property read when `args` is undefined). */
 function call(target: Value, name: string, args: Value[] | undefined, env: ScriptEnv): Value {
+  if (isJson(target)) return callJson(target, name, args);
   if (target !== null && typeof target === 'object') {
     const method = own(target, name);
     if (method === undefined) throw new Error(`${name}() is not supported here`);
