@@ -178,3 +178,33 @@ current-context: dev
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('an ECS region with no AWS region anywhere is bad input naming awsRegion; AWS_REGION is enough', async () => {
+  const deps = {
+    access: { serverUrl: () => 'http://127.0.0.1:9', issueToken: async () => 't', revokeTokens: async () => {} },
+    agentCount: () => 0,
+  };
+  const config = {
+    regions: {
+      'us-east': { type: 'ecs' as const, cluster: 'dlt', taskDefinition: 'dlt-agent', subnets: ['subnet-1'] },
+    },
+  };
+  const saved = { ...process.env };
+  try {
+    for (const k of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) delete process.env[k];
+    process.env.AWS_CONFIG_FILE = '/nonexistent/dlt-aws-config';
+    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/dlt-aws-credentials';
+    await assert.rejects(openLaunchers(config, deps), (e: DltError) => {
+      assert.equal(e.problems[0].field, 'regions.us-east.awsRegion');
+      assert.match(e.problems[0].message, /no AWS region is known/);
+      return true;
+    });
+    process.env.AWS_REGION = 'eu-west-1';
+    const [ecs] = await openLaunchers(config, deps);
+    assert.equal(ecs.kind, 'ecs');
+    await ecs.close();
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+});

@@ -76,6 +76,28 @@ async function kubernetesLauncher(region: string, c: KubernetesRegionConfig, acc
 }
 
 async function ecsLauncher(region: string, c: EcsRegionConfig, access: AgentAccess): Promise<Launcher> {
-  const { EcsLauncher } = await import('./ecs-launcher.ts');
+  const [{ ECSClient }, { EcsLauncher }] = await Promise.all([
+    import('@aws-sdk/client-ecs'),
+    import('./ecs-launcher.ts'),
+  ]);
+  if (!c.awsRegion) {
+    // Without a region every call of the run would fail ("Region is missing"): say so at the start.
+    const probe = new ECSClient({});
+    try {
+      await probe.config.region();
+    } catch {
+      throw badInput(
+        [
+          {
+            field: `regions.${region}.awsRegion`,
+            message: 'no AWS region is known: set awsRegion (or AWS_REGION, or a region in the AWS profile)',
+          },
+        ],
+        `region ${region}: the ECS launcher cannot be used`,
+      );
+    } finally {
+      probe.destroy();
+    }
+  }
   return new EcsLauncher({ ...c, region, access });
 }
