@@ -211,7 +211,7 @@ test('refused before any request, naming the element type, name and path in the 
   assert.match(unsupported, /3 problems/);
   assert.match(
     unsupported,
-    /ThreadGroup "Users" > LoopController > BeanShellSampler "calc": line 1: "return 1": only statements that call, declare or assign are supported/,
+    /ThreadGroup "Users" > LoopController > BeanShellSampler "calc": line 1: "return 1": only if\/else and statements that call, declare or assign are supported/,
   );
   assert.match(unsupported, /HTTPSamplerProxy "fine": function __BeanShell is not supported/);
   assert.match(

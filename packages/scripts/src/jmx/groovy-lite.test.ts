@@ -48,23 +48,49 @@ test('compileGroovy refuses what it cannot run, by line', () => {
     [
       'vars.put("ok", "1")',
       'def f = new File("/etc/hostname")',
-      'if (vars.get("x")) {',
+      'for (i in 1..3) {',
       'vars.put("s", "hello $x")',
       'vars.put("y", Thread.currentThread().getName())',
       'return 1',
+      '}',
     ].join('\n'),
   );
-  const prefixes = [
+  for (const prefix of [
     'line 2: creating objects (new File) is not supported',
-    'line 3: "if (vars.get("x")) {": only statements that call, declare or assign',
+    'line 3: "for (i in 1..3)": only if/else and statements that call, declare or assign',
     'line 4: Groovy string interpolation',
     'line 5: Thread is not supported',
-    'line 6: "return 1": only statements',
-  ];
-  assert.equal(problems.length, prefixes.length, problems.join('\n'));
-  prefixes.forEach((prefix, i) => {
-    assert.ok(problems[i].startsWith(prefix), `${problems[i]} should start with ${prefix}`);
-  });
+    'line 6: "return 1": only if/else',
+  ]) {
+    assert.ok(
+      problems.some((p) => p.startsWith(prefix)),
+      `${prefix} in:\n${problems.join('\n')}`,
+    );
+  }
+});
+
+test('compileGroovy: if / else if / else on comparisons, && || ! and Groovy truth', () => {
+  const source = [
+    'def code = vars.get("code")',
+    'if (code == "200" && !vars.get("skip")) {',
+    '  vars.put("state", "ok")',
+    '} else if (Integer.parseInt(code) >= 500 || code == "429") {',
+    '  vars.put("state", "retry")',
+    '} else {',
+    '  vars.put("state", "bad")',
+    '}',
+    'if (vars.get("state") != "ok") vars.put("alert", "yes")',
+  ].join('\n');
+  const state = (vars: Record<string, string>) => {
+    const r = run(source, vars);
+    assert.deepEqual(r.problems, []);
+    return [r.vars.state, r.vars.alert ?? '-'];
+  };
+  assert.deepEqual(state({ code: '200' }), ['ok', '-']);
+  assert.deepEqual(state({ code: '200', skip: 'y' }), ['bad', 'yes']);
+  assert.deepEqual(state({ code: '503' }), ['retry', 'yes']);
+  assert.deepEqual(state({ code: '429' }), ['retry', 'yes']);
+  assert.deepEqual(state({ code: '404' }), ['bad', 'yes']);
 });
 
 test('compileGroovy: JSON read with JsonSlurper, properties, indexes, size and safe navigation', () => {

@@ -35,29 +35,123 @@ type Expr = (env: ScriptEnv, locals: Map<string, Value>) => Value;
 
 class Refused extends Error {}
 
+type Run = (env: ScriptEnv, locals: Map<string, Value>) => void;
+
+/** One piece of the script: a statement, a brace, or `else`, with its line. */
+interface Piece {
+  readonly text: string;
+  readonly line: number;
+}
+
 /** Compiles `source`; each statement it cannot run is a problem naming its line. */
 export function compileGroovy(source: string, complain: (message: string) => void): Script {
-  const statements: ((env: ScriptEnv, locals: Map<string, Value>) => void)[] = [];
-  const known = new Set<string>();
+  const pieces: Piece[] = [];
   source.split('\n').forEach((rawLine, i) => {
-    for (const text of splitStatements(stripComment(rawLine))) {
-      if (text === '' || /^import\s/.test(text)) continue;
+    for (const text of splitStatements(stripComment(rawLine)))
+      for (const part of splitBraces(text))
+        if (part !== '' && !/^import\s/.test(part)) pieces.push({ text: part, line: i + 1 });
+  });
+  const known = new Set<string>();
+  let at = 0;
+  const fail = (p: Piece, e: unknown) =>
+    complain(`line ${p.line}: ${e instanceof Refused ? e.message : `cannot read "${p.text}"`}`);
+  /** Statements up to a closing brace (or the end); an unbalanced brace is a problem. */
+  const block = (nested: boolean): Run[] => {
+    const runs: Run[] = [];
+    while (at < pieces.length) {
+      const p = pieces[at++];
+      if (p.text === '}') {
+        if (nested) return runs;
+        fail(p, new Refused('a } closes nothing'));
+        continue;
+      }
       try {
-        statements.push(statement(text, known));
+        runs.push(p.text.startsWith('if') && /^if\s*\(/.test(p.text) ? ifStatement(p) : statement(p.text, known));
       } catch (e) {
-        complain(`line ${i + 1}: ${e instanceof Refused ? e.message : `cannot read "${text}"`}`);
+        fail(p, e);
       }
     }
-  });
+    if (nested) complain(`line ${pieces.at(-1)?.line ?? 1}: a { is never closed`);
+    return runs;
+  };
+  /** `if (cond) { … } else if (…) { … } else { … }`, or `if (cond) statement`. */
+  const ifStatement = (p: Piece): Run => {
+    const close = matchingParen(p.text, p.text.indexOf('('));
+    if (close < 0) throw new Refused(`the condition of "${p.text}" does not close`);
+    const condition = parseExpression(p.text.slice(p.text.indexOf('(') + 1, close), known);
+    const rest = p.text.slice(close + 1).trim();
+    const then = rest !== '' ? [statement(rest, known)] : branch(p);
+    let otherwise: Run[] = [];
+    if (pieces[at]?.text === 'else') {
+      at++;
+      const next = pieces[at];
+      if (next?.text.startsWith('if')) {
+        at++;
+        otherwise = [ifStatement(next)];
+      } else otherwise = branch(p);
+    }
+    return (env, locals) => {
+      for (const run of truthy(condition(env, locals)) ? then : otherwise) run(env, locals);
+    };
+  };
+  const branch = (p: Piece): Run[] => {
+    if (pieces[at]?.text !== '{') throw new Refused(`"${p.text}" needs a { … } block`);
+    at++;
+    return block(true);
+  };
+  const runs = block(false);
   // As JMeter does, a script that fails at run time is logged there and the sample goes on.
   return (env) => {
     const locals = new Map<string, Value>();
     try {
-      for (const s of statements) s(env, locals);
+      for (const run of runs) run(env, locals);
     } catch {
       // The remaining statements are skipped.
     }
   };
+}
+
+/** Splits `} else {`, `if (x) {` and the like into their statement, brace and `else` parts. */
+function splitBraces(text: string): string[] {
+  const out: string[] = [];
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '{' || c === '}') {
+      // `${…}` left in a string is not a brace; outside strings it was put in before.
+      out.push(text.slice(start, i).trim(), c);
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start).trim());
+  return out.flatMap((part) => (/^else\b/.test(part) && part !== 'else' ? ['else', part.slice(4).trim()] : [part]));
+}
+
+function matchingParen(text: string, open: number): number {
+  let depth = 0;
+  let quote = '';
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Groovy truth: null, false, 0, "" and empty JSON are false. */
+function truthy(v: Value): boolean {
+  if (v === null || v === undefined || v === false || v === 0 || v === '') return false;
+  if (isJson(v)) return Object.keys(v.json).length > 0;
+  return true;
 }
 
 function stripComment(line: string): string {
@@ -96,8 +190,8 @@ const declaration = /^(?:def|var|final|String|int|long|Integer|Long|Object|boole
 const assignment = /^([A-Za-z_]\w*)\s*=\s*(?!=)(.+)$/;
 
 function statement(text: string, known: Set<string>): (env: ScriptEnv, locals: Map<string, Value>) => void {
-  if (/^(return|if|for|while|try|switch)\b/.test(text) || text.endsWith('{') || text === '}')
-    throw new Refused(`"${text}": only statements that call, declare or assign are supported (no control flow)`);
+  if (/^(return|for|while|do|try|catch|finally|switch|def\s+\w+\s*\()\b/.test(text) || text === '{' || text === 'else')
+    throw new Refused(`"${text}": only if/else and statements that call, declare or assign are supported`);
   const decl = declaration.exec(text) ?? assignment.exec(text);
   if (decl !== null && !builtins.has(decl[1])) {
     const [, name, rhs] = decl;
@@ -154,6 +248,12 @@ function tokenize(text: string): Token[] {
     } else if (c === '?' && text[i + 1] === '.') {
       out.push({ kind: 'op', text: '?.' });
       i += 2;
+    } else if (['==', '!=', '<=', '>=', '&&', '||'].includes(text.slice(i, i + 2))) {
+      out.push({ kind: 'op', text: text.slice(i, i + 2) });
+      i += 2;
+    } else if ('<>!'.includes(c)) {
+      out.push({ kind: 'op', text: c });
+      i++;
     } else if ('().,+[]'.includes(c)) {
       out.push({ kind: 'op', text: c });
       i++;
@@ -176,10 +276,10 @@ function parseExpression(text: string, known: ReadonlySet<string>): Expr {
     take('(');
     const list: Expr[] = [];
     if (peek()?.text !== ')') {
-      list.push(sum());
+      list.push(or());
       while (peek()?.text === ',') {
         take(',');
-        list.push(sum());
+        list.push(or());
       }
     }
     take(')');
@@ -190,7 +290,7 @@ function parseExpression(text: string, known: ReadonlySet<string>): Expr {
     if (t.kind === 'str') return () => t.text;
     if (t.kind === 'num') return () => Number(t.text);
     if (t.kind === 'op' && t.text === '(') {
-      const e = sum();
+      const e = or();
       take(')');
       return e;
     }
@@ -245,19 +345,84 @@ function parseExpression(text: string, known: ReadonlySet<string>): Expr {
     }
     return e;
   };
+  const unary = (): Expr => {
+    if (peek()?.text !== '!') return postfix();
+    take('!');
+    const operand = unary();
+    return (env, locals) => !truthy(operand(env, locals));
+  };
   const sum = (): Expr => {
-    let e = postfix();
+    let e = unary();
     while (peek()?.text === '+') {
       take('+');
       const left = e;
-      const right = postfix();
+      const right = unary();
       e = (env, locals) => plus(left(env, locals), right(env, locals));
     }
     return e;
   };
-  const e = sum();
+  /** Binary operators of one precedence level over the next. */
+  const level =
+    (ops: readonly string[], next: () => Expr, apply: (op: string, a: Value, b: Value) => Value) => (): Expr => {
+      let e = next();
+      while (ops.includes(peek()?.text ?? '')) {
+        const op = take().text;
+        const left = e;
+        const right = next();
+        e = (env, locals) => apply(op, left(env, locals), right(env, locals));
+      }
+      return e;
+    };
+  const relation = level(['<', '>', '<=', '>='], sum, compare);
+  const equality = level(['==', '!='], relation, (op, a, b) => (op === '==') === same(a, b));
+  const and = (): Expr => {
+    let e = equality();
+    while (peek()?.text === '&&') {
+      take('&&');
+      const left = e;
+      const right = equality();
+      e = (env, locals) => truthy(left(env, locals)) && truthy(right(env, locals));
+    }
+    return e;
+  };
+  const or = (): Expr => {
+    let e = and();
+    while (peek()?.text === '||') {
+      take('||');
+      const left = e;
+      const right = and();
+      e = (env, locals) => truthy(left(env, locals)) || truthy(right(env, locals));
+    }
+    return e;
+  };
+  const e = or();
   if (at !== tokens.length) throw new Refused(`"${tokens[at].text}" is not supported in "${text}"`);
   return e;
+}
+
+/** Groovy's == on what scripts compare: numbers by value, the rest by their text; null only equals null. */
+function same(a: Value, b: Value): boolean {
+  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
+  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  if (typeof a === 'boolean' || typeof b === 'boolean') return a === b;
+  return str(a) === str(b);
+}
+
+/** <, >, <=, >= on numbers (or on text when either is not a number). */
+function compare(op: string, a: Value, b: Value): boolean {
+  const x = typeof a === 'number' ? a : Number(str(a));
+  const y = typeof b === 'number' ? b : Number(str(b));
+  const [l, r]: [number | string, number | string] = Number.isNaN(x) || Number.isNaN(y) ? [str(a), str(b)] : [x, y];
+  switch (op) {
+    case '<':
+      return l < r;
+    case '>':
+      return l > r;
+    case '<=':
+      return l <= r;
+    default:
+      return l >= r;
+  }
 }
 
 function plus(a: Value, b: Value): Value {
