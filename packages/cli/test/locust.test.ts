@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { before, test } from 'node:test';
@@ -182,6 +182,19 @@ test('a task that never yields is stopped past the run time with a clear error (
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /spin-task\.py: Locust did not stop/);
   assert.match(r.stderr, /was still running 7 s after its start .* and was stopped: does a task loop without yielding/);
+});
+
+test('a locust.conf asking for distributed mode is refused with why, not left waiting for workers', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dlt-locust-'));
+  try {
+    await writeFile(join(dir, 'locustfile.py'), await readFile(fixture('counting.py')));
+    await writeFile(join(dir, 'locust.conf'), 'master = true\nexpect-workers = 2\n');
+    const r = await runDlt(['run', join(dir, 'locustfile.py'), '-d', '1s', '-u', 'http://127.0.0.1:9']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /asks for distributed mode \(master or worker\)/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('a locustfile that never finishes importing is stopped with a clear error (exit 2)', async () => {

@@ -14,11 +14,13 @@ Lines: {"t":"init"} once the locustfiles are loaded, {"t":"start"} when the test
 
 import json
 import os
+import sys
 import time
 import traceback
 
 import gevent
 from locust import events
+from locust.runners import LocalRunner
 
 _out = os.fdopen(int(os.environ.get("DLT_LOCUST_FD", "3")), "w", buffering=1 << 16, encoding="utf-8")
 
@@ -94,8 +96,17 @@ _shape_run_time = None
 
 
 @events.init.add_listener
-def _on_init(environment, **_):
+def _on_init(environment, runner=None, **_):
     global _shape_run_time
+    if runner is not None and not isinstance(runner, LocalRunner):
+        # A master would wait for workers forever: refuse before the agent's go, with the reason.
+        sys.stderr.write(
+            "Locust's configuration (a locust.conf or pyproject.toml beside the locustfile, or "
+            "~/.locust.conf) asks for distributed mode (master or worker); dlt runs one Locust per "
+            "task and spreads the load itself: remove master, worker and expect-workers from it\n"
+        )
+        sys.stderr.flush()
+        os._exit(2)
     options = environment.parsed_options
     if environment.shape_class is not None and options is not None and options.run_time:
         # Locust refuses --run-time with a load shape; the shape decides the users and dlt's run
