@@ -216,29 +216,31 @@ test('a locustfile without a run time is refused before Locust starts', async ()
   assert.match(r.stderr, /-d 30s/);
 });
 
-test('Ctrl-C stops Locust: the target sees no request after dlt has exited', async () => {
-  await using target = await startTarget(answer);
-  const child = spawn(
-    process.execPath,
-    [bin, 'run', fixture('counting.py'), '-c', '2', '-d', '60s', '-u', target.url, '-q'],
-    {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 60_000,
-    },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} stops Locust: the target sees no request after dlt has exited`, async () => {
+    await using target = await startTarget(answer);
+    const child = spawn(
+      process.execPath,
+      [bin, 'run', fixture('counting.py'), '-c', '2', '-d', '60s', '-u', target.url, '-q'],
+      {
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 60_000,
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const until = Date.now() + 30_000;
+    while (target.total() < 20 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(target.total() >= 20, `Locust never got going: ${stderr}`);
+    child.kill(signal);
+    const code = await closed;
+    assert.equal(code, 0, stderr);
+    const after = target.total();
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.equal(target.total(), after, 'Locust kept sending after dlt exited');
   });
-  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const until = Date.now() + 30_000;
-  while (target.total() < 20 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-  assert.ok(target.total() >= 20, `Locust never got going: ${stderr}`);
-  child.kill('SIGINT');
-  const code = await closed;
-  assert.equal(code, 0, stderr);
-  const after = target.total();
-  await new Promise((r) => setTimeout(r, 1_000));
-  assert.equal(target.total(), after, 'Locust kept sending after dlt exited');
-});
+}

@@ -16,6 +16,12 @@ import { type LocustLine, parseLocustLine, toSample } from './locust-lines.ts';
 
 const pluginPath = fileURLToPath(new URL('./dlt_locust_plugin.py', import.meta.url));
 
+/** Locust processes running now: killed with their groups if this process exits first (a second Ctrl-C). */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) signalGroup(child, 'SIGKILL');
+});
+
 /**
  * How long Locust may take to import the locustfiles before it is stopped (a loop at import
  * time): `DLT_LOCUST_LOAD_TIMEOUT` seconds, 30 by default, so an agent says why well before the
@@ -187,6 +193,7 @@ function runLocust(
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
     env: processEnv(run),
   });
+  running.add(child);
   const gate = child.stdio[4] as NodeJS.WritableStream | null;
   gate?.on('error', () => {
     // Locust is gone before the go: its exit says why.
@@ -267,6 +274,7 @@ function runLocust(
       for (const [what, n] of userErrors) options.log?.(`${run.file}: a task raised ${n} × ${what}`);
     };
     child.on('close', (code, sig) => {
+      running.delete(child);
       cleanup();
       if (loadTimedOut) return reject(loadTimeout(run, limitMs));
       if (!loaded && !options.signal?.aborted) return reject(loadError(run, stderr, code, sig));

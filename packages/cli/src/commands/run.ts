@@ -27,12 +27,18 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const paint = painter(colour);
   const live = new LiveLine(process.stderr, painter(process.stderr.isTTY === true && !process.env.NO_COLOR));
   const stop = new AbortController();
+  // SIGTERM (a CI job's timeout, `timeout`, `docker stop`) stops as Ctrl-C does: Locust's process
+  // group is ended and what was measured is reported; a second signal quits at once.
   const onSignal = () => {
     process.stderr.write('\nstopping (Ctrl-C again to quit at once)…\n');
     stop.abort();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     process.once('SIGINT', () => process.exit(130));
+    process.once('SIGTERM', () => process.exit(143));
   };
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let outcome: LocalRunOutcome;
   try {
     outcome = await runLocal(source, {
@@ -44,6 +50,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     });
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     live.done();
   }
   process.stdout.write(renderSummary(outcome.summary, paint));
