@@ -5,6 +5,8 @@
  * refused before any request is sent.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { compileSource } from '../src/test-source.ts';
@@ -223,6 +225,12 @@ test('refused before any request, naming the element type, name and path in the 
   assert.match(await refusal('xxe-external-entity.jmx'), /DOCTYPE or entities, which are refused/);
   assert.match(await refusal('deep-nesting.jmx'), /nests deeper than 400 levels/);
   assert.match(await refusal(join(bundles, 'traversal.zip')), /\.\.\/\.\.\/outside\.csv: the entry name climbs out/);
+  // A plan over 20 MB (made here, not kept as a fixture) is refused before it is read.
+  const dir = await mkdtemp(join(tmpdir(), 'dlt-huge-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const huge = join(dir, 'huge.jmx');
+  await writeFile(huge, `<jmeterTestPlan>${' '.repeat(21 * 1024 * 1024)}</jmeterTestPlan>`);
+  assert.match(await refusal(huge), /the plan is larger than 20971520 bytes/);
   assert.equal(target.received.length, 0);
 });
 

@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { CompiledTest, Problem } from '@dlt/model';
-import { badInput } from '@dlt/model';
+import { badInput, DltError } from '@dlt/model';
 import type { Bundle } from '../bundle/open-bundle.ts';
 import { resolveInBundle } from '../bundle/resolve-in-bundle.ts';
 import type { PlanFiles } from './compile-context.ts';
@@ -23,7 +23,7 @@ export async function loadJmxFile(path: string, options: JmxLoadOptions, confine
       throw badInput([{ file: path, message: `the plan is larger than ${jmxLimits.maxBytes} bytes` }]);
     text = await readFile(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+    if (DltError.is(e) || (e as NodeJS.ErrnoException).code === undefined) throw e;
     throw badInput([{ file: path, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code}` }]);
   }
   const dir = dirname(path);
