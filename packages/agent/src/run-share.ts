@@ -4,7 +4,7 @@
  * second and merge exactly.
  */
 import { runTest } from '@dlt/engine';
-import { Recorder } from '@dlt/metrics';
+import { Recorder, submetricSelectors } from '@dlt/metrics';
 import type { CompiledTest, Snapshot, TaskResult } from '@dlt/model';
 import { onLifecycleVu, runSetup } from './lifecycle.ts';
 import { runExternal } from './locust/run-locust.ts';
@@ -38,7 +38,8 @@ export interface ShareOutcome {
 /** Runs this share of `test`; resolves when it ends. */
 export async function runShare(test: CompiledTest, options: ShareOptions): Promise<ShareOutcome> {
   const share: CompiledTest = { ...test, executors: splitExecutors(test.executors, options.index, options.count) };
-  const recorder = new Recorder();
+  // The sub-metrics the thresholds filter on (`{scenario:buy}`) are kept from the first request.
+  const recorder = new Recorder({ submetrics: submetricSelectors(test.thresholds) });
   const ticker = everySecond(() => {
     const snapshot = recorder.tick();
     options.onSecond?.(snapshot, options.withResults ? recorder.result() : undefined);

@@ -7,6 +7,7 @@ import type { ErrorKind, Sample } from '@dlt/model';
 export interface FakeSample {
   readonly label?: string;
   readonly scenario?: string;
+  readonly method?: string;
   readonly status?: number;
   readonly error?: ErrorKind | null;
   /** Intended start on the monotonic clock, ms. */
@@ -30,7 +31,7 @@ export function fakeSample(f: FakeSample): Sample {
   return {
     label: f.label ?? 'GET /',
     scenario: f.scenario ?? 'default',
-    method: 'GET',
+    method: f.method ?? 'GET',
     status: f.status ?? (f.error ? 0 : 200),
     error: f.error ?? null,
     intendedAt: at,

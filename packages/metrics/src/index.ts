@@ -6,6 +6,7 @@ export { Histogram, histogramRange } from './histogram.ts';
 export { mergeResults } from './merge.ts';
 export { mergeSnapshots, SnapshotSum } from './merge-snapshots.ts';
 export { Recorder, type RecorderOptions } from './recorder.ts';
+export { needsSubmetric, selectorKey, submetricSelectors } from './submetrics.ts';
 export { labelSummary, summarize, timeStats } from './summary.ts';
 export {
   type AbortDecision,

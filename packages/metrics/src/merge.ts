@@ -90,7 +90,9 @@ export function mergeResults(results: readonly TaskResult[]): TaskResult {
   const labels = new Map<string, LabelSum>();
   const iterations = new ScenarioSum();
   const scenarios = new Map<string, ScenarioSum>();
+  const submetrics = new Map<string, LabelSum>();
   for (const r of results) {
+    for (const [key, l] of Object.entries(r.submetrics ?? {})) entry(submetrics, key, () => new LabelSum()).addLabel(l);
     totals.addLabel(r.totals);
     for (const [name, l] of Object.entries(r.labels)) entry(labels, name, () => new LabelSum()).addLabel(l);
     iterations.add(r.iterations);
@@ -111,6 +113,9 @@ export function mergeResults(results: readonly TaskResult[]): TaskResult {
     foldedLabels: largest(results.map((r) => r.foldedLabels)),
     clampedValues: results.reduce((n, r) => n + r.clampedValues, 0),
     timeline,
+    ...(submetrics.size > 0
+      ? { submetrics: Object.fromEntries(sorted(submetrics).map(([key, sum]) => [key, sum.result()])) }
+      : {}),
     ...mergeScriptMetrics(results),
   };
 }

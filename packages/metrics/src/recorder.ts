@@ -17,6 +17,7 @@ import { isFailure, otherLabel, taskResultFormat } from '@dlt/model';
 import { Histogram } from './histogram.ts';
 import { LabelSeries } from './label-series.ts';
 import { ScriptMetricSeries } from './script-metrics.ts';
+import { type SampleMatcher, sampleMatcher, selectorKey } from './submetrics.ts';
 
 export interface RecorderOptions {
   /** Distinct labels kept apart (default 1,000); later ones are counted under `__other__`. */
@@ -25,6 +26,18 @@ export interface RecorderOptions {
   readonly clock?: () => number;
   /** When the task started, epoch ms (default: the clock when the recorder is made). */
   readonly startedAt?: number;
+  /**
+   * Selectors (tag filters such as `{ scenario: 'buy' }`) whose requests are kept apart as
+   * sub-metrics for thresholds: see `submetricSelectors`. None by default.
+   */
+  readonly submetrics?: readonly Readonly<Record<string, string>>[];
+}
+
+/** One sub-metric: its key in the result, which requests it takes, and their series. */
+interface Submetric {
+  readonly key: string;
+  readonly matches: SampleMatcher;
+  readonly series: LabelSeries;
 }
 
 /** Iterations of one scenario, for the whole test. */
@@ -70,6 +83,7 @@ export class Recorder {
   #vus = 0;
   #vusMax = 0;
   #secondVusMax = 0;
+  readonly #submetrics: Submetric[] = [];
 
   constructor(options: RecorderOptions = {}) {
     this.#maxLabels = options.maxLabels ?? 1000;
@@ -77,6 +91,11 @@ export class Recorder {
     this.#startedAt = options.startedAt ?? this.#clock();
     this.#windowStart = this.#startedAt;
     this.#script = new ScriptMetricSeries(this.#clock);
+    for (const tags of options.submetrics ?? []) {
+      const key = selectorKey(tags);
+      if (this.#submetrics.some((m) => m.key === key)) continue;
+      this.#submetrics.push({ key, matches: sampleMatcher(tags), series: new LabelSeries() });
+    }
   }
 
   /**
@@ -97,6 +116,13 @@ export class Recorder {
     const t = s.timings;
     const connectUs = t.connect > 0 ? toUs(t.dns + t.connect + t.tls) : -1;
     series.record(s, failed, responseUs, latencyUs, connectUs);
+    if (this.#submetrics.length > 0) this.#recordSubmetrics(s, failed, responseUs, latencyUs, connectUs);
+  }
+
+  #recordSubmetrics(s: Sample, failed: boolean, responseUs: number, latencyUs: number, connectUs: number): void {
+    for (const m of this.#submetrics) {
+      if (m.matches(s, failed)) m.series.record(s, failed, responseUs, latencyUs, connectUs);
+    }
   }
 
   #add(label: string): LabelSeries {
@@ -173,6 +199,7 @@ export class Recorder {
     this.#lastAt = snapshot.at;
     this.#windowStart = nowEpochMs;
     for (const [, series] of this.#named()) series.closeSecond();
+    for (const m of this.#submetrics) m.series.closeSecond();
     this.#secondIterations = this.#secondInterrupted = this.#secondDropped = 0;
     this.#secondVusMax = this.#vus;
     return snapshot;
@@ -233,8 +260,14 @@ export class Recorder {
       foldedLabels: this.#folded,
       clampedValues: all.clamped + iterations.clamped,
       timeline,
+      ...this.#submetricResults(),
       ...this.#script.result(),
     };
+  }
+
+  #submetricResults(): { submetrics?: Record<string, LabelResult> } {
+    if (this.#submetrics.length === 0) return {};
+    return { submetrics: Object.fromEntries(this.#submetrics.map((m) => [m.key, m.series.result()])) };
   }
 
   /** Label names with their series, `__other__` last. */

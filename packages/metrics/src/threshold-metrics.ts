@@ -5,6 +5,7 @@
  */
 import type { LabelResult, ScenarioResult, TaskResult } from '@dlt/model';
 import { Histogram } from './histogram.ts';
+import { needsSubmetric, selectorKey, submetricTags } from './submetrics.ts';
 
 /** What a threshold aggregates: a distribution, a ratio, a running count, or a level. */
 export type MetricReading =
@@ -28,15 +29,19 @@ function scenarioOf(result: TaskResult, tags: Tags): ScenarioResult | undefined 
   return tags.scenario === undefined ? result.iterations : result.scenarios[tags.scenario];
 }
 
-/** Tags each metric can filter on; others get an `unsupported` reading naming these. */
+/**
+ * Tags each metric can filter on; others get an `unsupported` reading naming these. The HTTP
+ * metrics filter on every tag a request sample has (a label from its own series, the rest from
+ * sub-metrics the recorder keeps for the selectors the thresholds name).
+ */
 const supportedTags: Readonly<Record<string, readonly string[]>> = {
-  http_req_duration: ['label', 'name'],
-  http_req_waiting: ['label', 'name'],
-  http_req_connecting: ['label', 'name'],
-  http_req_failed: ['label', 'name'],
-  http_reqs: ['label', 'name', 'status'],
-  data_received: ['label', 'name'],
-  data_sent: ['label', 'name'],
+  http_req_duration: submetricTags,
+  http_req_waiting: submetricTags,
+  http_req_connecting: submetricTags,
+  http_req_failed: submetricTags,
+  http_reqs: submetricTags,
+  data_received: submetricTags,
+  data_sent: submetricTags,
   iterations: ['scenario'],
   iteration_duration: ['scenario'],
   dropped_iterations: ['scenario'],
@@ -111,7 +116,16 @@ export class MetricReader {
     const reason = unsupportedReason(metric, tags);
     if (reason !== undefined) return { type: 'unsupported', message: reason };
     const r = this.#result;
-    const label = labelOf(r, tags) ?? emptyLabel;
+    const sub = needsSubmetric(metric, tags);
+    const picked = sub ? r.submetrics?.[selectorKey(tags)] : (labelOf(r, tags) ?? emptyLabel);
+    // A recorder given the selector always reports it, if only with zeros: missing means never recorded.
+    if (picked === undefined) {
+      return {
+        type: 'unsupported',
+        message: `this result has no sub-metric {${selectorKey(tags)}}: it was not recorded`,
+      };
+    }
+    const label = picked;
     const scenario = scenarioOf(r, tags) ?? emptyScenario;
     const trend = (encoded: string) => ({ type: 'trend', histogram: this.#histogram(encoded) }) as const;
     const counter = (count: number) => ({ type: 'counter', count }) as const;
@@ -125,7 +139,7 @@ export class MetricReader {
       case 'http_req_failed':
         return { type: 'rate', matches: label.failures, total: label.requests };
       case 'http_reqs':
-        return counter(tags.status === undefined ? label.requests : (label.statusCodes[tags.status] ?? 0));
+        return counter(sub || tags.status === undefined ? label.requests : (label.statusCodes[tags.status] ?? 0));
       case 'data_received':
         return counter(label.bytesReceived);
       case 'data_sent':

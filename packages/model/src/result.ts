@@ -86,6 +86,12 @@ export interface TaskResult {
   readonly timeline: readonly Snapshot[];
   /** Checks by name (k6 scripts); absent when the test made none. */
   readonly checks?: Readonly<Record<string, CheckResult>>;
+  /**
+   * Sub-metrics thresholds name (`http_req_duration{scenario:buy}`): the requests matching each
+   * selector, keyed by its canonical form (`scenario:buy`, tags sorted, `name` read as `label`).
+   * Absent when the test's thresholds name none, and in results recorded before they existed.
+   */
+  readonly submetrics?: Readonly<Record<string, LabelResult>>;
   /** Custom metrics by name (k6 scripts); absent when the test has none. */
   readonly metrics?: Readonly<Record<string, CustomMetricResult>>;
 }

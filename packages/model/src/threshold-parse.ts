@@ -44,21 +44,26 @@ export const aggregationsByType = {
 
 /**
  * Tags each metric's sub-metrics can filter on, as far as dlt measures them (results keep
- * histograms per label, status counts per label, iterations per scenario); `name` is accepted
- * as an alias of `label`. k6 has more: those are refused before the test runs, by name.
+ * histograms per label, iterations per scenario, and for the HTTP metrics one more series per
+ * selector a threshold names: scenario, method, status, expected_response); `name` is accepted
+ * as an alias of `label`. k6 has more (`url`, `group`, a request's own tags): those are refused
+ * before the test runs, by name.
  */
+/** What every HTTP sample carries: its label, scenario, method, status and whether it passed. */
+const httpTags = ['label', 'scenario', 'method', 'status', 'expected_response'] as const;
+
 const tagsByMetric: Readonly<Record<BuiltinMetric, readonly string[]>> = {
-  http_req_duration: ['label'],
-  http_req_waiting: ['label'],
-  http_req_connecting: ['label'],
+  http_req_duration: httpTags,
+  http_req_waiting: httpTags,
+  http_req_connecting: httpTags,
   http_req_tls_handshaking: [],
   http_req_sending: [],
   http_req_receiving: [],
   http_req_blocked: [],
-  http_req_failed: ['label'],
-  http_reqs: ['label', 'status'],
-  data_received: ['label'],
-  data_sent: ['label'],
+  http_req_failed: httpTags,
+  http_reqs: httpTags,
+  data_received: httpTags,
+  data_sent: httpTags,
   iterations: ['scenario'],
   iteration_duration: ['scenario'],
   dropped_iterations: ['scenario'],
@@ -143,6 +148,9 @@ function parseTags(metric: BuiltinMetric, text: string): Parsed<Record<string, s
       return fail(message, `tags: ${allowed.join(', ')}`);
     }
     if (tag in tags) return fail(`tag "${tag}" is given twice`);
+    if (tag === 'expected_response' && value !== 'true' && value !== 'false') {
+      return fail(`expected_response is true or false, got "${value}"`);
+    }
     tags[tag] = value;
   }
   return parsed(tags);

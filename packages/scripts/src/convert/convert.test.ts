@@ -81,7 +81,7 @@ test('a threshold dlt refuses is left out of the YAML (which would not load with
     "import http from 'k6/http';",
     'export const options = {',
     "  scenarios: { buy: { executor: 'per-vu-iterations', vus: 1, iterations: 1, env: { X: '1' } } },",
-    "  thresholds: { 'http_req_duration{scenario:buy}': ['p(95)<300'], http_req_failed: ['rate<0.01'] },",
+    "  thresholds: { 'http_req_duration{group:::buy}': ['p(95)<300'], http_req_failed: ['rate<0.01'] },",
     '};',
     "export default function () { http.get('http://127.0.0.1:8080/'); }",
   ].join('\n');
@@ -91,7 +91,7 @@ test('a threshold dlt refuses is left out of the YAML (which would not load with
   const whats = r.lost.map((l) => l.what);
   assert.ok(
     whats.some((w) =>
-      /^the threshold on http_req_duration\{scenario:buy\} is not carried over: dlt cannot filter/.test(w),
+      /^the threshold on http_req_duration\{group:::buy\} is not carried over: dlt cannot filter/.test(w),
     ),
     whats.join('\n'),
   );
