@@ -84,6 +84,36 @@ test('dlt run: a threshold on one scenario reads that scenario only, merged over
   assert.equal(target.hits.get('/slow'), 8);
 });
 
+test('a YAML test shares the machinery: {scenario:NAME} reads that execution item only', async () => {
+  await using target = await startTarget((req, res) => {
+    if (req.url === '/slow') setTimeout(() => res.end('slow'), 120);
+    else res.end('fast');
+  });
+  const yaml = (name: string) =>
+    [
+      'execution:',
+      '  - { name: slow, scenario: slowapi, concurrency: 1, iterations: 3 }',
+      '  - { name: fast, scenario: fastapi, concurrency: 1, iterations: 3 }',
+      'scenarios:',
+      `  slowapi: { requests: ["${target.url}/slow"] }`,
+      `  fastapi: { requests: ["${target.url}/fast"] }`,
+      'thresholds:',
+      `  http_req_duration{scenario:${name}}: [p(95)<50]`,
+      '  http_reqs{scenario:fast,method:GET,expected_response:true}: [count==3]',
+      '',
+    ].join('\n');
+  for (const [name, code] of [
+    ['fast', 0],
+    ['slow', 99],
+  ] as const) {
+    const file = join(dir, `${name}.yaml`);
+    await writeFile(file, yaml(name));
+    const r = await runDlt(['run', file, '-q']);
+    assert.equal(r.code, code, `${name}: ${r.stdout}${r.stderr}`);
+  }
+  assert.equal(target.hits.get('/slow'), 6);
+});
+
 test('dlt run: a filter dlt still cannot read exits 2 before any request, saying why', async () => {
   await using target = await startTarget();
   const file = join(dir, 'group.js');
