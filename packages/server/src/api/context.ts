@@ -18,6 +18,8 @@ export interface ApiLimits {
   readonly zipUnpackedBytes: number;
   /** Most tasks in one region of one run, where no launcher sets its own. */
   readonly tasksPerRegion: number;
+  /** Most bytes a live-stream subscriber may leave unread; past it its stream is ended. */
+  readonly liveBufferedBytes: number;
 }
 
 export const defaultLimits: ApiLimits = {
@@ -26,6 +28,7 @@ export const defaultLimits: ApiLimits = {
   zipEntries: 1000,
   zipUnpackedBytes: 200 * 1024 * 1024,
   tasksPerRegion: 100,
+  liveBufferedBytes: 8 * 1024 * 1024,
 };
 
 export interface ApiContext {

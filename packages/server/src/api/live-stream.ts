@@ -12,6 +12,7 @@ import type { ApiContext } from './context.ts';
 export async function liveStream(ctx: ApiContext, run: RunRecord, request: FastifyRequest, reply: FastifyReply) {
   const res = reply.raw;
   reply.hijack();
+  let ended = false;
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
@@ -20,7 +21,17 @@ export async function liveStream(ctx: ApiContext, run: RunRecord, request: Fasti
     ...corsHeaders(request),
   });
   let seq = 0;
-  const write = (e: LiveEvent) => res.write(`id: ${++seq}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
+  // A subscriber that does not read (stalled, or too slow for the run's seconds) would have the
+  // server hold every event for it; past the limit its stream ends, and a reconnect is sent
+  // the seconds it missed.
+  // The seconds a late subscriber missed go out in one burst, which may be more than the limit.
+  let allowed = ctx.limits.liveBufferedBytes;
+  const behind = () => res.writableLength > allowed;
+  const write = (e: LiveEvent) => {
+    if (ended) return;
+    if (behind()) return end();
+    res.write(`id: ${++seq}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
+  };
   const status = (r: RunRecord) =>
     write({
       event: 'status',
@@ -31,13 +42,14 @@ export async function liveStream(ctx: ApiContext, run: RunRecord, request: Fasti
         ...(r.errorReason ? { errorReason: r.errorReason } : {}),
       },
     });
-  let ended = false;
   const end = () => {
     if (ended) return;
     ended = true;
     unsubscribe();
     clearInterval(keepAlive);
-    res.end();
+    // A subscriber that fell behind is cut off at once: ending would wait for what it left unread.
+    if (behind()) res.destroy();
+    else res.end();
   };
   // Events that come while the missed ones are being written wait their turn.
   let queued: LiveEvent[] | undefined = [];
@@ -52,7 +64,8 @@ export async function liveStream(ctx: ApiContext, run: RunRecord, request: Fasti
   // Read again after subscribing, so a change between the first read and now is not missed.
   const now = (await ctx.store.getRun(run.runId)) ?? run;
   const seen = new Set(missed);
-  for (const second of missed) write({ event: 'second', data: second });
+  for (const second of missed) res.write(`id: ${++seq}\nevent: second\ndata: ${JSON.stringify(second)}\n\n`);
+  allowed += res.writableLength;
   status(now);
   if (isTerminal(now.status)) return end();
   const waiting = queued;

@@ -5,6 +5,7 @@
  * the run naming it.
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { mergeResults, Recorder } from '@dlt/metrics';
 import { type TaskResult, zeroTimings } from '@dlt/model';
@@ -314,4 +315,64 @@ test('the seconds an upload holds that the live stream missed are added to it, s
   }
   assert.deepEqual([...seconds.values()], [100, 100, 100]);
   assert.match(text, /"status":"complete"/);
+});
+
+test('a live subscriber that stops reading is cut off past the limit, not buffered for without end', async () => {
+  const own = await testServer({ hubTiming: { pings: 2, pingGapMs: 5 }, limits: { liveBufferedBytes: 256 * 1024 } });
+  after(() => own.close());
+  const src = new ProtocolAgent({ url: own.server.url, token: own.tokens.agent, region: 'lab6', name: 'src' });
+  agents.push(src);
+  for (let i = 0; i < 100 && !own.server.context.hub.agents('lab6')[0]?.synced; i++)
+    await new Promise((r) => setTimeout(r, 20));
+  const body = seedBody('http://127.0.0.1:9/', { testTaskConfigs: [{ region: 'lab6', taskCount: 1, concurrency: 1 }] });
+  const created = await own.call('POST', '/api/scenarios', { token: 'editor', body });
+  const assign = await src.next('assign');
+  src.send({ type: 'ready', taskId: assign.task.taskId });
+  await src.next('start');
+  // A subscriber that asks and then never reads.
+  const { port } = new URL(own.server.url);
+  const stalled = connect(Number(port), '127.0.0.1');
+  stalled.write(
+    `GET /api/runs/${created.body.testRunId}/live HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${own.tokens.viewer}\r\n\r\n`,
+  );
+  stalled.pause();
+  await new Promise((r) => setTimeout(r, 200));
+  // 60 seconds of 50 labels with long names: some 12 MB of events for it, more than sockets hold.
+  const rec = new Recorder({ startedAt: 1_000_000, clock: () => 1_001_000 });
+  for (let l = 0; l < 50; l++) {
+    rec.record({
+      label: `/${String(l).padStart(2, '0')}/${'x'.repeat(2_000)}`,
+      scenario: 's',
+      method: 'GET',
+      status: 200,
+      error: null,
+      intendedAt: 1_000_000,
+      startedAt: 1_000_000,
+      firstByteAt: 1_000_001,
+      endedAt: 1_000_002,
+      timings: zeroTimings,
+      bytesSent: 1,
+      bytesReceived: 1,
+    });
+  }
+  const one = rec.tick(1_001_000);
+  for (let s = 0; s < 60; s++)
+    src.send({ type: 'snapshot', taskId: assign.task.taskId, snapshot: { ...one, at: 1_000_000 + s * 1000 } });
+  await new Promise((r) => setTimeout(r, 500));
+  let received = 0;
+  const closed = new Promise<boolean>((resolve) => {
+    stalled.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    stalled.on('close', () => resolve(true));
+    setTimeout(() => resolve(false), 5_000).unref();
+  });
+  stalled.resume();
+  try {
+    assert.equal(await closed, true, 'the stream of a run still running was ended');
+    assert.ok(received < 8 * 1024 * 1024, `${received} bytes were kept for it`);
+  } finally {
+    stalled.destroy();
+    await own.call('POST', `/api/scenarios/${created.body.testId}`, { token: 'editor' });
+  }
 });
