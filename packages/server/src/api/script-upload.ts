@@ -15,6 +15,19 @@ const scriptExtensions: Readonly<Record<string, readonly string[]>> = {
   simple: [],
 };
 
+/**
+ * Why a bare script is plainly not one, found from its first bytes so the uploader hears it now
+ * rather than when a run fails: binary content, or a .jmx without JMeter's root element.
+ */
+function scriptProblem(name: string, bytes: Buffer): string | undefined {
+  const head = bytes.subarray(0, 64 * 1024);
+  if (head.includes(0)) return `${name} is not a text file (it holds NUL bytes); upload the script or a .zip`;
+  if (name.endsWith('.jmx') && !/<jmeterTestPlan[\s>/]/.test(head.toString('utf8'))) {
+    return `${name} is not a JMeter plan: no <jmeterTestPlan> element (save the plan from JMeter as .jmx)`;
+  }
+  return undefined;
+}
+
 export async function storeScript(ctx: ApiContext, testId: string, name: string, bytes: Buffer) {
   const test = await ctx.store.getTest(testId);
   if (!test) throw notFound('TEST_NOT_FOUND', `test ${testId}`);
@@ -39,6 +52,10 @@ export async function storeScript(ctx: ApiContext, testId: string, name: string,
     ]);
   }
   if (bytes.length === 0) throw badRequest('INVALID_REQUEST_BODY', [{ field: 'file', message: 'is empty' }]);
+  if (!isZip) {
+    const why = scriptProblem(name, bytes);
+    if (why) throw badRequest('INVALID_REQUEST_BODY', [{ field: 'file', message: why }]);
+  }
   const key = `tests/${testId}/${name}`;
   await ctx.artifacts.put(key, bytes);
   if (test.scriptKey && test.scriptKey !== key) await ctx.artifacts.delete(test.scriptKey);

@@ -93,11 +93,16 @@ test('uploads: refused ones store nothing; a stored one downloads and lets the t
     ['test.py', Buffer.from('print(1)'), 400],
     ['../x.jmx', Buffer.from('<x/>'), 400],
     ['big.jmx', Buffer.alloc(100 * 1024, 1), 413],
+    // Plainly not a script: said at upload, not when a run fails.
+    ['test.jmx', Buffer.from('this is not xml'), 400],
+    ['test.jmx', Buffer.from('\0\x01binary <jmeterTestPlan>'), 400],
   ];
   for (const [name, body, status] of refused) {
     const res = await put(testId, name, body);
     assert.equal(res.status, status, `${name}: ${JSON.stringify(res.body)}`);
   }
+  const notPlan = await put(testId, 'test.jmx', Buffer.from('this is not xml'));
+  assert.match(JSON.stringify(notPlan.body), /test\.jmx is not a JMeter plan: no <jmeterTestPlan> element/);
   assert.deepEqual(await t.server.context.artifacts.list(`tests/${testId}/`), []);
   assert.equal((await put(testId, 'test.jmx', Buffer.from('<x/>'), t.tokens.viewer)).status, 403);
   assert.equal((await put('unknownTest', 'test.jmx', Buffer.from('<x/>'))).status, 404);
