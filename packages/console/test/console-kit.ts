@@ -6,7 +6,6 @@
  * for the screenshots. Everything started here is stopped by `close`.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,6 +14,7 @@ import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { type RunningServer, startServer } from '@dlt/server';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { chromiumPath } from '../../cli/test/chromium.ts';
 
 const run = promisify(execFile);
 const consoleRoot = join(import.meta.dirname, '..');
@@ -23,30 +23,8 @@ const repoRoot = join(consoleRoot, '..', '..');
 export const shotsDir = join(consoleRoot, 'test-output', 'screens');
 export const adminPassword = 'console-admin-password';
 
-const chromiumPaths = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
-
-/** Debian's Chromium, installing the package once when it is missing (as root, like CI). */
-export async function chromiumPath(): Promise<string> {
-  const found = chromiumPaths.find((p) => existsSync(p));
-  if (found) return found;
-  const hint = 'install it with `apt-get install -y chromium` (Debian) and run the tests again';
-  if (process.getuid?.() !== 0) throw new Error(`Chromium is not installed and the tests are not root: ${hint}`);
-  process.stderr.write('console tests: Chromium is missing; installing Debian package chromium\n');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  // Another test file may be installing at the same moment: wait for dpkg's lock, not fail.
-  const lock = ['-o', 'DPkg::Lock::Timeout=300'];
-  const opts = { env, maxBuffer: 64 << 20, timeout: 600_000 };
-  try {
-    await run('apt-get', [...lock, 'update'], opts);
-    await run('apt-get', [...lock, 'install', '-y', '--no-install-recommends', 'chromium'], opts);
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new Error(`installing Chromium failed (${hint}):\n${err.stderr || err.message}`);
-  }
-  const installed = chromiumPaths.find((p) => existsSync(p));
-  if (!installed) throw new Error('apt-get installed chromium but no /usr/bin/chromium exists');
-  return installed;
-}
+// Debian's Chromium, installed once when missing: the same helper as the report's browser tests.
+export { chromiumPath };
 
 /** Builds the console from its sources into a fresh folder, so the tests see the code as it is now. */
 async function buildConsole(outDir: string): Promise<void> {
