@@ -7,7 +7,6 @@
  * zip with a helper module; 2 tasks run it, and the target's count equals the merged totals.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,17 +14,15 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { findLocust } from '@dlt/agent';
 import { makeZip } from '../../scripts/src/bundle/test-zip.ts';
+import { type DltStart, dltStart } from './dlt-start.ts';
 
-const bin = join(import.meta.dirname, '..', '..', 'cli', 'src', 'bin.ts');
 const password = 'e2e-locust-password';
 
 const received: string[] = [];
 let target: Server;
 let port = 0;
 let dataDir = '';
-let server: ChildProcess | undefined;
-let base = '';
-let token = '';
+let dlt: DltStart | undefined;
 
 before(async () => {
   await findLocust((line) => process.stderr.write(`${line}\n`));
@@ -37,54 +34,20 @@ before(async () => {
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   port = (target.address() as { port: number }).port;
   dataDir = await mkdtemp(join(tmpdir(), 'dlt-e2e-locust-'));
-  server = spawn(process.execPath, [bin, 'start', '--port', '0', '--data', dataDir], {
-    // Agents give a locustfile 10 s to load (30 by default), so the endless import below ends soon.
-    env: { ...process.env, DLT_ADMIN_PASSWORD: password, DLT_LOCUST_LOAD_TIMEOUT: '10' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  server.stderr?.resume();
-  base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no URL from dlt start: ${out}`)), 15_000);
-    server?.stdout?.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-  });
-  token = (await api('POST', '/api/auth/login', { username: 'admin', password })).body.token;
+  // Agents give a locustfile 10 s to load (30 by default), so the endless import below ends soon.
+  dlt = await dltStart(dataDir, password, { DLT_LOCUST_LOAD_TIMEOUT: '10' });
 });
 
 after(async () => {
   // The server and the agents it launched share a process group; each Locust has a group of
   // its own and ends with its task, which every test waits for.
-  if (server?.pid) {
-    try {
-      process.kill(-server.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  dlt?.kill();
   target.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function api(method: string, path: string, body?: unknown, bytes?: Uint8Array) {
-  const res = await fetch(base + path, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(bytes ? { 'content-type': 'application/octet-stream' } : body ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(bytes ? { body: bytes as Uint8Array<ArrayBuffer> } : body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown, bytes?: Uint8Array) =>
+  (dlt as DltStart).api(method, path, body, bytes);
 
 /** Creates a Locust test (saved only), uploads its file, runs it on 2 tasks and waits for the end. */
 async function runLocustTest(fileType: 'script' | 'zip', name: string, bytes: Uint8Array) {

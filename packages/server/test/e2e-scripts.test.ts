@@ -7,7 +7,6 @@
  * script.js --wait` does it all from the command line and exits 99 on a crossed threshold.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,8 +14,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runDlt } from '../../cli/test/helpers.ts';
 import { makeZip } from '../../scripts/src/bundle/test-zip.ts';
+import { type DltStart, dltStart } from './dlt-start.ts';
 
-const bin = join(import.meta.dirname, '..', '..', 'cli', 'src', 'bin.ts');
 const fixtures = join(import.meta.dirname, '..', '..', 'scripts', 'test', 'fixtures', 'jmx');
 const password = 'e2e-scripts-password';
 
@@ -24,7 +23,7 @@ const received: { path: string; query: URLSearchParams }[] = [];
 let target: Server;
 let port = 0;
 let dataDir = '';
-let server: ChildProcess | undefined;
+let dlt: DltStart | undefined;
 let base = '';
 let token = '';
 
@@ -37,52 +36,19 @@ before(async () => {
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   port = (target.address() as { port: number }).port;
   dataDir = await mkdtemp(join(tmpdir(), 'dlt-e2e-scripts-'));
-  server = spawn(process.execPath, [bin, 'start', '--port', '0', '--data', dataDir], {
-    env: { ...process.env, DLT_ADMIN_PASSWORD: password },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  server.stderr?.resume();
-  base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no URL from dlt start: ${out}`)), 15_000);
-    server?.stdout?.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-  });
-  token = (await api('POST', '/api/auth/login', { username: 'admin', password })).body.token;
+  dlt = await dltStart(dataDir, password);
+  ({ base, token } = dlt);
 });
 
 after(async () => {
   // The server and the agents it launched share a process group.
-  if (server?.pid) {
-    try {
-      process.kill(-server.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  dlt?.kill();
   target.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function api(method: string, path: string, body?: unknown, bytes?: Uint8Array) {
-  const res = await fetch(base + path, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(bytes ? { 'content-type': 'application/octet-stream' } : body ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(bytes ? { body: bytes as Uint8Array<ArrayBuffer> } : body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown, bytes?: Uint8Array) =>
+  (dlt as DltStart).api(method, path, body, bytes);
 
 /** Creates a script test (saved only), uploads its file, runs it and waits for the end. */
 async function runScriptTest(testType: 'jmeter' | 'k6', fileType: 'script' | 'zip', name: string, bytes: Uint8Array) {
